@@ -1,0 +1,17 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+const algo = process.argv[2] as 'gzip';
+const { createCompressStream } = await import('../src/compression/compression.js');
+const { createEncryptStream } = await import('../src/crypto/backup-stream.js');
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+const h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
+const t0 = performance.now();
+let last = t0;
+const iv = setInterval(() => { const now = performance.now(); if (now - last > 30) console.log(`gap ${(now - last).toFixed(0)} ms at ${(last - t0).toFixed(0)} ms`); last = now; }, 5);
+const c = createCompressStream({ algorithm: algo });
+let first = true;
+c.on('data', () => { if (first) { first = false; console.log('first output at', (performance.now() - t0).toFixed(0)); } });
+await pipeline(createReadStream(process.argv[3]!), c, createEncryptStream({ key: randomBytes(32), compression: algo }), createWriteStream('/tmp/gap.out'));
+console.log('end at', (performance.now() - t0).toFixed(0));
+clearInterval(iv); h.disable(); console.log('hist max', h.max/1e6, 'p99', h.percentile(99)/1e6, 'count', h.count);

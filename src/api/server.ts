@@ -1,0 +1,100 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { AppError } from '../core/errors.js';
+import { SESSION_COOKIE } from '../services/auth.service.js';
+import { authRoutes } from './auth.routes.js';
+import { backupRoutes } from './backup.routes.js';
+import { configRoutes } from './config.routes.js';
+import { healthRoutes } from './health.routes.js';
+import { jobRoutes } from './job.routes.js';
+import { pageRoutes } from './pages.routes.js';
+import { resourceRoutes } from './resource.routes.js';
+import { runRoutes } from './run.routes.js';
+import type { ApiServices } from './services.js';
+import { settingsRoutes } from './settings.routes.js';
+
+/** Routes reachable without signing in. Everything else under /api needs a session or token. */
+const PUBLIC = new Set(['/api/auth/login', '/api/auth/setup', '/api/openapi.json', '/healthz', '/readyz', '/metrics']);
+
+export interface ApiOptions {
+  logger: FastifyBaseLogger | false;
+  secureCookies: boolean;
+  metricsToken?: string | undefined;
+}
+
+export async function buildApi(services: ApiServices, opts: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('actor', null);
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Keepwatch API',
+        version: '1',
+        description: 'Runs, watches and reviews backup jobs. Authenticate with `Authorization: Bearer <API token>` (see `keepwatch login`) or the session cookie of the web UI.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown; validationContext?: string }, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    if (err.validation) {
+      // Fastify's message names the field ("body/name must be string"); keep it, drop the prefix noise.
+      const message = err.message.replace(/^(body|querystring|params)\/?/, (m) => (m.endsWith('/') ? `${m.slice(0, -1)}.` : m));
+      return reply.status(400).send({ error: { code: 'validation_failed', message } });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      const code = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'validation_failed' : (err.code ?? 'bad_request');
+      return reply.status(err.statusCode).send({ error: { code: err.statusCode === 429 ? 'rate_limited' : code.toLowerCase(), message: err.message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (!path.startsWith('/api/') || PUBLIC.has(path) || path.startsWith('/api/docs')) return;
+    const auth = req.headers.authorization;
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    const session = req.cookies[SESSION_COOKIE];
+    req.actor = await services.auth.authenticate({ bearer, session });
+    if (!req.actor) return reply.status(401).send({ error: { code: 'unauthorized', message: 'sign in or send an API token (Authorization: Bearer ...)' } });
+    // Cookie-authenticated changes must come from our own pages: SameSite=Strict already stops
+    // cross-site requests; the Origin check covers older browsers.
+    if (!bearer && req.method !== 'GET' && req.method !== 'HEAD') {
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host) {
+        return reply.status(403).send({ error: { code: 'forbidden', message: 'cross-origin request refused' } });
+      }
+    }
+  });
+
+  await app.register(healthRoutes(services, opts));
+  await app.register(pageRoutes);
+  await app.register(authRoutes(services, opts), { prefix: '/api' });
+  await app.register(resourceRoutes(services), { prefix: '/api' });
+  await app.register(jobRoutes(services), { prefix: '/api' });
+  await app.register(runRoutes(services), { prefix: '/api' });
+  await app.register(backupRoutes(services), { prefix: '/api' });
+  await app.register(configRoutes(services), { prefix: '/api' });
+  await app.register(settingsRoutes(services), { prefix: '/api' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewRun, RunLogRow, RunRow, RunUpdate } from '../schema.js';
+
+export interface RunListFilter {
+  scope: readonly number[] | null;
+  jobId?: number | undefined;
+  status?: readonly string[] | undefined;
+  operation?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  page: number;
+  pageSize: number;
+  order?: 'asc' | 'desc';
+}
+
+export type RunWithJob = RunRow & { job_name: string };
+
+export class RunRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  get(id: number): Promise<RunWithJob | undefined> {
+    return this.db
+      .selectFrom('runs')
+      .innerJoin('jobs', 'jobs.id', 'runs.job_id')
+      .selectAll('runs')
+      .select('jobs.name as job_name')
+      .where('runs.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async list(f: RunListFilter): Promise<{ items: RunWithJob[]; total: number }> {
+    let q = this.db.selectFrom('runs').innerJoin('jobs', 'jobs.id', 'runs.job_id');
+    if (f.scope) q = q.where('runs.customer_id', 'in', f.scope.length ? [...f.scope] : [-1]);
+    if (f.jobId !== undefined) q = q.where('runs.job_id', '=', f.jobId);
+    if (f.status?.length) q = q.where('runs.status', 'in', [...f.status]);
+    if (f.operation) q = q.where('runs.operation', '=', f.operation);
+    if (f.from !== undefined) q = q.where('runs.queued_at', '>=', f.from);
+    if (f.to !== undefined) q = q.where('runs.queued_at', '<', f.to);
+    const [items, count] = await Promise.all([
+      q
+        .selectAll('runs')
+        .select('jobs.name as job_name')
+        .orderBy('runs.id', f.order ?? 'desc')
+        .limit(f.pageSize)
+        .offset((f.page - 1) * f.pageSize)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.n) };
+  }
+
+  insert(row: NewRun): Promise<RunRow> {
+    return this.db.insertInto('runs').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async update(id: number, patch: RunUpdate): Promise<void> {
+    await this.db.updateTable('runs').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Updates only while the run is still in `fromStatus`; returns whether it changed. */
+  async transition(id: number, fromStatus: readonly string[], patch: RunUpdate): Promise<boolean> {
+    const r = await this.db.updateTable('runs').set(patch).where('id', '=', id).where('status', 'in', [...fromStatus]).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  activeForJob(jobId: number) {
+    return this.db.selectFrom('runs').selectAll().where('job_id', '=', jobId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  }
+
+  queued(limit: number) {
+    return this.db.selectFrom('runs').selectAll().where('status', '=', 'queued').orderBy('queued_at').orderBy('id').limit(limit).execute();
+  }
+
+  running() {
+    return this.db.selectFrom('runs').selectAll().where('status', '=', 'running').execute();
+  }
+
+  async countByStatus(): Promise<{ status: string; n: number }[]> {
+    const rows = await this.db.selectFrom('runs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+  }
+
+  recentForJob(jobId: number, limit: number, operation?: string) {
+    let q = this.db.selectFrom('runs').selectAll().where('job_id', '=', jobId);
+    if (operation) q = q.where('operation', '=', operation);
+    return q.orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  async appendLogs(rows: { run_id: number; at: number; level: string; message: string }[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('run_logs').values(rows).execute();
+  }
+
+  logs(runId: number, afterId: number, limit: number): Promise<RunLogRow[]> {
+    return this.db.selectFrom('run_logs').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  }
+}

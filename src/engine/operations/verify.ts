@@ -1,0 +1,53 @@
+import { pipeline } from 'node:stream/promises';
+import type { Readable, Transform } from 'node:stream';
+import type { Destination } from '../../adapters/destinations/destination.contract.js';
+import { createDecompressStream } from '../../compression/compression.js';
+import type { CompressionAlgorithm } from '../../core/domain.js';
+import { IntegrityError } from '../../core/errors.js';
+import { createDecryptStream, type KeyLookup } from '../../crypto/backup-stream.js';
+import { hasher, meter, sink } from '../pipeline/stream-tools.js';
+
+/**
+ * Opens a stored artifact as its original dump bytes: hash check of the stored bytes on the
+ * way, AES-GCM authentication per chunk, decompression. Errors surface as the stream fails.
+ * `checkHash()` must be called after the stream ended to compare the SHA-256.
+ */
+export function openArtifact(opts: {
+  input: Readable;
+  sha256?: string | undefined;
+  encrypted: boolean;
+  compression: CompressionAlgorithm;
+  keyFor: KeyLookup;
+}): { stages: (NodeJS.ReadWriteStream | Transform)[]; checkHash(): void } {
+  const h = hasher();
+  const stages: (NodeJS.ReadWriteStream | Transform)[] = [h];
+  if (opts.encrypted) stages.push(createDecryptStream({ keyFor: opts.keyFor }));
+  stages.push(createDecompressStream(opts.compression));
+  return {
+    stages,
+    checkHash() {
+      if (opts.sha256 && h.digest() !== opts.sha256) {
+        throw new IntegrityError(`stored file's SHA-256 ${h.digest().slice(0, 16)}… differs from the recorded ${opts.sha256.slice(0, 16)}… (file changed or damaged)`);
+      }
+    },
+  };
+}
+
+/** Re-reads an artifact end to end; resolves with the decompressed size or throws what is wrong. */
+export async function verifyStoredObject(opts: {
+  dest: Destination;
+  key: string;
+  sha256: string;
+  encrypted: boolean;
+  compression: CompressionAlgorithm;
+  keyFor: KeyLookup;
+  signal?: AbortSignal;
+  onBytes?: (n: number) => void;
+}): Promise<{ rawSize: number }> {
+  const input = await opts.dest.read(opts.key);
+  const a = openArtifact({ input, sha256: opts.sha256, encrypted: opts.encrypted, compression: opts.compression, keyFor: opts.keyFor });
+  let rawSize = 0;
+  await pipeline([input, ...a.stages, meter((n) => { rawSize += n; opts.onBytes?.(n); }), sink()], opts.signal ? { signal: opts.signal } : {});
+  a.checkHash();
+  return { rawSize };
+}

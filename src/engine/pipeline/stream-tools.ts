@@ -1,0 +1,115 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
+
+/** Counts bytes flowing through without copying them. */
+export function meter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+}
+
+/** Hashes bytes flowing through; `digest()` after the stream ended. */
+export function hasher(): Transform & { digest(): string } {
+  const hash: Hash = createHash('sha256');
+  let hex: string | null = null;
+  const t = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  }) as Transform & { digest(): string };
+  t.digest = () => (hex ??= hash.digest('hex'));
+  return t;
+}
+
+/** Consumes a stream, discarding its bytes (used when only the checks along the way matter). */
+export function sink(): Writable {
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  });
+}
+
+export interface FanOutTarget {
+  name: string;
+  stream: Writable;
+  /** Set when this target failed; the others carry on. */
+  error?: Error;
+}
+
+/**
+ * Writes every chunk to all targets at once, hashing it on the way (the hash of the stored
+ * bytes), and waits for the slowest healthy target before taking the next chunk — that is the
+ * backpressure that keeps memory flat. A target that errors is dropped (its upload will be
+ * aborted) and the others continue; only when none is left does the fan-out itself fail.
+ */
+export class FanOut extends Writable {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+
+  constructor(
+    readonly targets: FanOutTarget[],
+    private readonly onBytes: (n: number) => void,
+    private readonly onTargetError: (t: FanOutTarget, err: Error) => void,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+    for (const t of targets) {
+      t.stream.on('error', (err: Error) => this.fail(t, err));
+    }
+  }
+
+  private fail(t: FanOutTarget, err: Error): void {
+    if (t.error) return;
+    t.error = err;
+    this.onTargetError(t, err);
+  }
+
+  private healthy(): FanOutTarget[] {
+    return this.targets.filter((t) => !t.error);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    this.onBytes(chunk.length);
+    const live = this.healthy();
+    if (!live.length) return cb(new Error('every destination failed'));
+    let waiting = live.length;
+    const done = () => {
+      if (--waiting === 0) cb(this.healthy().length ? null : new Error('every destination failed'));
+    };
+    for (const t of live) {
+      // write()'s callback fires once the chunk is handled (or with an error), which is the
+      // per-target backpressure signal; errors are also reported through the 'error' event.
+      t.stream.write(chunk, (err) => {
+        if (err) this.fail(t, err);
+        done();
+      });
+    }
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    const live = this.healthy();
+    if (!live.length) return cb(new Error('every destination failed'));
+    let waiting = live.length;
+    for (const t of live) {
+      t.stream.end(() => {
+        if (--waiting === 0) cb();
+      });
+      t.stream.once('error', () => {
+        if (--waiting === 0) cb(this.healthy().length ? null : new Error('every destination failed'));
+      });
+    }
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
