@@ -77,7 +77,10 @@ function lockDataDir(dataDir: string): () => void {
     } catch {
       alive = false;
     }
-    if (alive) throw new Error(`another Keepwatch server (pid ${pid}) uses ${dataDir}; stop it, or use PostgreSQL (DATABASE_URL) to run several`);
+    if (alive)
+      throw new Error(
+        `another Keepwatch server (pid ${pid}) uses ${dataDir}; stop it, or use PostgreSQL (DATABASE_URL) to run several`,
+      );
     writeFileSync(file, String(process.pid), { mode: 0o600 });
   }
   return () => {
@@ -100,7 +103,12 @@ export async function runMigrations(config: AppConfig): Promise<string[]> {
 
 /** Builds the whole application (composition root) without listening. */
 export async function createApp(config: AppConfig, opts: { logger?: pino.Logger } = {}): Promise<App> {
-  const logger = opts.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] });
+  const logger =
+    opts.logger ??
+    pino({
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    });
   mkdirSync(path.join(config.dataDir, 'tmp'), { recursive: true, mode: 0o700 });
   const db = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const unlock = db.dialect === 'sqlite' ? lockDataDir(config.dataDir) : () => undefined;
@@ -112,7 +120,10 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
     throw err;
   }
   const repos = createRepositories(db);
-  const masterKey = await loadOrCreateMasterKey({ ...(config.secret ? { envValue: config.secret } : {}), keyFilePath: path.join(config.dataDir, 'secret.key') });
+  const masterKey = await loadOrCreateMasterKey({
+    ...(config.secret ? { envValue: config.secret } : {}),
+    keyFilePath: path.join(config.dataDir, 'secret.key'),
+  });
   const clock = () => Date.now();
   const deps: ServiceDeps = { repos, box: new SecretBox(masterKey), clock };
   const events = new RunEvents();
@@ -124,21 +135,63 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
   });
   const auth = new AuthService(deps);
   const customers = new CustomerService(deps);
-  const sources = new ResourceService(deps, customers, 'source', repos.sources, loadSourceAdapter, (id) => repos.jobs.usingResource('source', id));
-  const destinations = new ResourceService(deps, customers, 'destination', repos.destinations, loadDestinationAdapter, (id) => repos.jobs.usingResource('destination', id));
-  const channels = new ResourceService(deps, customers, 'notification_channel', repos.channels, loadNotifierAdapter, (id) => repos.jobs.usingResource('channel', id));
-  const profiles = new EncryptionProfileService(deps, customers, (id) => repos.jobs.usingResource('encryption_profile', id));
+  const sources = new ResourceService(deps, customers, 'source', repos.sources, loadSourceAdapter, (id) =>
+    repos.jobs.usingResource('source', id),
+  );
+  const destinations = new ResourceService(
+    deps,
+    customers,
+    'destination',
+    repos.destinations,
+    loadDestinationAdapter,
+    (id) => repos.jobs.usingResource('destination', id),
+  );
+  const channels = new ResourceService(
+    deps,
+    customers,
+    'notification_channel',
+    repos.channels,
+    loadNotifierAdapter,
+    (id) => repos.jobs.usingResource('channel', id),
+  );
+  const profiles = new EncryptionProfileService(deps, customers, (id) =>
+    repos.jobs.usingResource('encryption_profile', id),
+  );
   const runs = new RunService(deps, events);
   let scheduler: Scheduler | null = null;
-  const jobs = new JobService(deps, { customers, sources, destinations, channels, profiles, runs, settings, onScheduleChange: () => scheduler?.reschedule() });
+  const jobs = new JobService(deps, {
+    customers,
+    sources,
+    destinations,
+    channels,
+    profiles,
+    runs,
+    settings,
+    onScheduleChange: () => scheduler?.reschedule(),
+  });
   const backups = new BackupService(deps, { jobs, runs, sources, destinations, profiles });
   const configSvc = new ConfigService(deps, { customers, sources, destinations, channels, profiles, jobs });
   const audit = new AuditService(deps);
   const metrics = new Metrics(repos);
   const notifier = new Notifier(repos, channels);
   const nodeId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => logger[level](extra ?? {}, msg);
-  const engineDeps: EngineDeps = { repos, box: deps.box, clock, events, dataDir: config.dataDir, nodeId, sources, destinations, profiles, settings, notifier, metrics, log };
+  const log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) =>
+    logger[level](extra ?? {}, msg);
+  const engineDeps: EngineDeps = {
+    repos,
+    box: deps.box,
+    clock,
+    events,
+    dataDir: config.dataDir,
+    nodeId,
+    sources,
+    destinations,
+    profiles,
+    settings,
+    notifier,
+    metrics,
+    log,
+  };
 
   const services: ApiServices = {
     auth,
@@ -162,7 +215,11 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
       mkdirSync(scratch, { recursive: true, mode: 0o700 });
       try {
         const adapter = await loadSourceAdapter(row.kind);
-        return await adapter.test(cfg, { signal: AbortSignal.timeout(30_000), log: () => undefined, scratchDir: scratch });
+        return await adapter.test(cfg, {
+          signal: AbortSignal.timeout(30_000),
+          log: () => undefined,
+          scratchDir: scratch,
+        });
       } catch (err) {
         return { ok: false, message: (err as Error).message };
       } finally {
@@ -175,7 +232,13 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
       const lines: string[] = [];
       const ok = await new Notifier(repos, channels, []).deliver(
         row.id,
-        { event: 'test', status: 'info', title: `Test from Keepwatch: ${row.name}`, text: `This is a test notification sent by ${actor.username}.`, data: { channel: row.name } },
+        {
+          event: 'test',
+          status: 'info',
+          title: `Test from Keepwatch: ${row.name}`,
+          text: `This is a test notification sent by ${actor.username}.`,
+          data: { channel: row.name },
+        },
         (_l, m) => lines.push(m),
       );
       return { ok, message: lines.join('; ') };
@@ -200,16 +263,33 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
   await repos.nodes.register({ id: nodeId, hostname: os.hostname(), pid: process.pid, now: clock() });
 
   const runner = new Runner(engineDeps);
-  const dispatcher = new LocalDispatcher(repos, runner, async () => (await settings.current()).maxConcurrentRuns, (err) => log('error', `dispatcher: ${err.message}`));
+  const dispatcher = new LocalDispatcher(
+    repos,
+    runner,
+    async () => (await settings.current()).maxConcurrentRuns,
+    (err) => log('error', `dispatcher: ${err.message}`),
+  );
   scheduler = new Scheduler(engineDeps, runs);
   events.on('queued', () => dispatcher.wake());
   await recoverInterrupted(engineDeps, { startup: true });
 
-  const http = await buildApi(services, { logger: logger as unknown as FastifyBaseLogger, secureCookies: config.publicUrl.startsWith('https://'), metricsToken: config.metricsToken });
+  const http = await buildApi(services, {
+    logger: logger as unknown as FastifyBaseLogger,
+    secureCookies: config.publicUrl.startsWith('https://'),
+    metricsToken: config.metricsToken,
+  });
 
   const timers: NodeJS.Timeout[] = [];
   timers.push(setInterval(() => void repos.nodes.heartbeat(nodeId, clock()).catch(() => undefined), NODE_HEARTBEAT_MS));
-  timers.push(setInterval(() => void recoverInterrupted(engineDeps, { startup: false }).catch((err: Error) => log('error', `recovery: ${err.message}`)), RECOVERY_EVERY_MS));
+  timers.push(
+    setInterval(
+      () =>
+        void recoverInterrupted(engineDeps, { startup: false }).catch((err: Error) =>
+          log('error', `recovery: ${err.message}`),
+        ),
+      RECOVERY_EVERY_MS,
+    ),
+  );
   for (const t of timers) t.unref();
   if (config.runWorkers) dispatcher.start();
   if (config.runScheduler) scheduler.start();
@@ -274,8 +354,13 @@ export async function startServer(config: AppConfig): Promise<{ url: string; clo
   const addr = app.http.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://localhost:${port}`;
-  const base = config.publicUrl.includes(`:${config.port}`) ? config.publicUrl.replace(`:${config.port}`, `:${port}`) : config.publicUrl;
-  const lines = [`Keepwatch is running on ${url} (${app.db.description}, data in ${config.dataDir})`, `API docs: ${url}/api/docs`];
+  const base = config.publicUrl.includes(`:${config.port}`)
+    ? config.publicUrl.replace(`:${config.port}`, `:${port}`)
+    : config.publicUrl;
+  const lines = [
+    `Keepwatch is running on ${url} (${app.db.description}, data in ${config.dataDir})`,
+    `API docs: ${url}/api/docs`,
+  ];
   if (app.setupToken) {
     lines.push(
       `First start: set the password of '${config.adminUser}' with this one-time link (valid 24 h):`,

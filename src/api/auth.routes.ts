@@ -18,7 +18,12 @@ export function authRoutes(s: ApiServices, opts: { secureCookies: boolean }): Fa
           body: Type.Object({
             username: Type.String({ minLength: 1, maxLength: 200 }),
             password: Type.String({ minLength: 1, maxLength: 1000 }),
-            createToken: Type.Optional(Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) })),
+            createToken: Type.Optional(
+              Type.Object({
+                name: Type.String({ minLength: 1, maxLength: 100 }),
+                expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+              }),
+            ),
           }),
         },
       },
@@ -39,32 +44,52 @@ export function authRoutes(s: ApiServices, opts: { secureCookies: boolean }): Fa
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true };
     });
-    app.get('/auth/me', { schema: { tags: ['auth'], summary: 'Who am I' } }, async (req) => ({ user: await s.auth.me(actorOf(req)) }));
+    app.get('/auth/me', { schema: { tags: ['auth'], summary: 'Who am I' } }, async (req) => ({
+      user: await s.auth.me(actorOf(req)),
+    }));
     app.post(
       '/auth/setup',
       {
         config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
-        schema: { tags: ['auth'], summary: 'Set the first admin password from the one-time setup link', body: Type.Object({ token: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) }) },
+        schema: {
+          tags: ['auth'],
+          summary: 'Set the first admin password from the one-time setup link',
+          body: Type.Object({ token: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) }),
+        },
       },
       async (req) => ({ user: publicUser(await s.auth.completeSetup(req.body.token, req.body.password)) }),
     );
-    app.get('/auth/tokens', { schema: { tags: ['auth'], summary: 'My API tokens (never the token values)' } }, async (req) => ({ items: await s.auth.listTokens(actorOf(req)) }));
+    app.get(
+      '/auth/tokens',
+      { schema: { tags: ['auth'], summary: 'My API tokens (never the token values)' } },
+      async (req) => ({ items: await s.auth.listTokens(actorOf(req)) }),
+    );
     app.post(
       '/auth/tokens',
       {
         schema: {
           tags: ['auth'],
           summary: 'Create an API token (its value is shown once)',
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })), role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))) }),
+          body: Type.Object({
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+            role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))),
+          }),
         },
       },
       async (req, reply) => reply.status(201).send(await s.auth.createToken(actorOf(req), req.body)),
     );
-    app.delete('/auth/tokens/:id', { schema: { tags: ['auth'], params: Type.Object({ id: Type.String() }) } }, async (req) => {
-      await s.auth.deleteToken(actorOf(req), intParam(req.params.id));
-      return { ok: true };
-    });
-    app.get('/users', { schema: { tags: ['users'], summary: 'Users (admins)' } }, async (req) => ({ items: await s.auth.listUsers(actorOf(req)) }));
+    app.delete(
+      '/auth/tokens/:id',
+      { schema: { tags: ['auth'], params: Type.Object({ id: Type.String() }) } },
+      async (req) => {
+        await s.auth.deleteToken(actorOf(req), intParam(req.params.id));
+        return { ok: true };
+      },
+    );
+    app.get('/users', { schema: { tags: ['users'], summary: 'Users (admins)' } }, async (req) => ({
+      items: await s.auth.listUsers(actorOf(req)),
+    }));
     app.post(
       '/users',
       {

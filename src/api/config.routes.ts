@@ -11,11 +11,18 @@ export function configRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['configuration'],
           summary: 'Apply a YAML configuration document (idempotent; validated fully before any change)',
-          body: Type.Object({ yaml: Type.String({ maxLength: 5_000_000 }), dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+          body: Type.Object(
+            { yaml: Type.String({ maxLength: 5_000_000 }), dryRun: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req) => s.config.apply(actorOf(req), req.body.yaml, req.body.dryRun ?? false),
     );
-    app.get('/config/export', { schema: { tags: ['configuration'], summary: 'The current configuration as YAML (secrets omitted)' } }, async (req) => s.config.export(actorOf(req)));
+    app.get(
+      '/config/export',
+      { schema: { tags: ['configuration'], summary: 'The current configuration as YAML (secrets omitted)' } },
+      async (req) => s.config.export(actorOf(req)),
+    );
   };
 }

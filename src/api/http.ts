@@ -22,7 +22,10 @@ export function sendList<T>(reply: FastifyReply, body: { items: T[]; total: numb
 export function intParam(value: string, name = 'id'): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) {
-    const err = new Error(`${name} must be a positive integer (got '${value}')`) as Error & { statusCode: number; code: string };
+    const err = new Error(`${name} must be a positive integer (got '${value}')`) as Error & {
+      statusCode: number;
+      code: string;
+    };
     err.statusCode = 400;
     err.code = 'validation_failed';
     throw err;

@@ -13,13 +13,29 @@ const JobBody = Type.Object(
     customerId: Type.Optional(Type.Integer()),
     customer: Type.Optional(Type.String()),
     enabled: Type.Optional(Type.Boolean()),
-    schedule: Type.Optional(Type.Unknown({ description: '{type: manual} | {type: cron, expression, timezone} | {type: weekly, days, times, timezone} | {type: interval, everySeconds}' })),
+    schedule: Type.Optional(
+      Type.Unknown({
+        description:
+          '{type: manual} | {type: cron, expression, timezone} | {type: weekly, days, times, timezone} | {type: interval, everySeconds}',
+      }),
+    ),
     sourceId: Type.Optional(Type.Integer()),
     source: Type.Optional(Ref),
     database: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     destinations: Type.Optional(
       Type.Array(
-        Type.Object({ destinationId: Type.Optional(Type.Integer()), destination: Type.Optional(Ref), retention: Type.Optional(Type.Unknown({ description: '{type: none} | {type: keep_last, count} | {type: gfs, daily, weekly, monthly, yearly}' })) }, { additionalProperties: false }),
+        Type.Object(
+          {
+            destinationId: Type.Optional(Type.Integer()),
+            destination: Type.Optional(Ref),
+            retention: Type.Optional(
+              Type.Unknown({
+                description: '{type: none} | {type: keep_last, count} | {type: gfs, daily, weekly, monthly, yearly}',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
       ),
     ),
     compression: Type.Optional(Type.Unknown({ description: '{algorithm: none|gzip|brotli|zstd, level?}' })),
@@ -28,9 +44,24 @@ const JobBody = Type.Object(
     timeout: Type.Optional(Type.Union([Type.String(), Type.Integer()])),
     timeoutSeconds: Type.Optional(Type.Integer()),
     notifications: Type.Optional(
-      Type.Array(Type.Object({ channelId: Type.Optional(Type.Integer()), channel: Type.Optional(Ref), condition: Type.Optional(Type.String()), when: Type.Optional(Type.String()) }, { additionalProperties: false })),
+      Type.Array(
+        Type.Object(
+          {
+            channelId: Type.Optional(Type.Integer()),
+            channel: Type.Optional(Ref),
+            condition: Type.Optional(Type.String()),
+            when: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+      ),
     ),
-    sizeCheck: Type.Optional(Type.Object({ minBytes: Type.Optional(Type.Integer()), minRatio: Type.Optional(Type.Number()) }, { additionalProperties: false })),
+    sizeCheck: Type.Optional(
+      Type.Object(
+        { minBytes: Type.Optional(Type.Integer()), minRatio: Type.Optional(Type.Number()) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -54,24 +85,75 @@ export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
       },
       async (req) => s.jobs.list(actorOf(req), req.query),
     );
-    app.post('/jobs', { schema: { tags: ['jobs'], summary: 'Create a backup job', body: JobBody } }, async (req, reply) => reply.status(201).send(await s.jobs.create(actorOf(req), req.body)));
-    app.get('/jobs/:job', { schema: { tags: ['jobs'], params: JobParams } }, async (req) => s.jobs.get(actorOf(req), req.params.job));
-    app.patch('/jobs/:job', { schema: { tags: ['jobs'], params: JobParams, body: JobBody } }, async (req) => s.jobs.update(actorOf(req), req.params.job, req.body));
-    app.delete('/jobs/:job', { schema: { tags: ['jobs'], summary: 'Delete the job (stored backups are kept)', params: JobParams } }, async (req) => s.jobs.delete(actorOf(req), req.params.job));
-    app.post('/jobs/:job/run', { schema: { tags: ['jobs'], summary: 'Run now (also for disabled jobs); 409 while a run is queued or running', params: JobParams } }, async (req, reply) =>
-      reply.status(201).send(await s.jobs.runNow(actorOf(req), req.params.job, 'manual')),
+    app.post(
+      '/jobs',
+      { schema: { tags: ['jobs'], summary: 'Create a backup job', body: JobBody } },
+      async (req, reply) => reply.status(201).send(await s.jobs.create(actorOf(req), req.body)),
     );
-    app.post('/jobs/:job/duplicate', { schema: { tags: ['jobs'], params: JobParams, body: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) })) } }, async (req, reply) =>
-      reply.status(201).send(await s.jobs.duplicate(actorOf(req), req.params.job, req.body?.name)),
+    app.get('/jobs/:job', { schema: { tags: ['jobs'], params: JobParams } }, async (req) =>
+      s.jobs.get(actorOf(req), req.params.job),
     );
-    app.post('/jobs/:job/enable', { schema: { tags: ['jobs'], params: JobParams } }, async (req) => s.jobs.setEnabled(actorOf(req), req.params.job, true));
-    app.post('/jobs/:job/disable', { schema: { tags: ['jobs'], params: JobParams } }, async (req) => s.jobs.setEnabled(actorOf(req), req.params.job, false));
-    app.post('/jobs/:job/archive', { schema: { tags: ['jobs'], params: JobParams } }, async (req) => s.jobs.setArchived(actorOf(req), req.params.job, true));
-    app.post('/jobs/:job/unarchive', { schema: { tags: ['jobs'], params: JobParams } }, async (req) => s.jobs.setArchived(actorOf(req), req.params.job, false));
-    app.get('/jobs/:job/events', { schema: { tags: ['jobs'], summary: 'Job log: skipped fires, missed catch-ups', params: JobParams } }, async (req) => ({ items: await s.jobs.events(actorOf(req), req.params.job) }));
+    app.patch('/jobs/:job', { schema: { tags: ['jobs'], params: JobParams, body: JobBody } }, async (req) =>
+      s.jobs.update(actorOf(req), req.params.job, req.body),
+    );
+    app.delete(
+      '/jobs/:job',
+      { schema: { tags: ['jobs'], summary: 'Delete the job (stored backups are kept)', params: JobParams } },
+      async (req) => s.jobs.delete(actorOf(req), req.params.job),
+    );
+    app.post(
+      '/jobs/:job/run',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'Run now (also for disabled jobs); 409 while a run is queued or running',
+          params: JobParams,
+        },
+      },
+      async (req, reply) => reply.status(201).send(await s.jobs.runNow(actorOf(req), req.params.job, 'manual')),
+    );
+    app.post(
+      '/jobs/:job/duplicate',
+      {
+        schema: {
+          tags: ['jobs'],
+          params: JobParams,
+          body: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) })),
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await s.jobs.duplicate(actorOf(req), req.params.job, req.body?.name)),
+    );
+    app.post('/jobs/:job/enable', { schema: { tags: ['jobs'], params: JobParams } }, async (req) =>
+      s.jobs.setEnabled(actorOf(req), req.params.job, true),
+    );
+    app.post('/jobs/:job/disable', { schema: { tags: ['jobs'], params: JobParams } }, async (req) =>
+      s.jobs.setEnabled(actorOf(req), req.params.job, false),
+    );
+    app.post('/jobs/:job/archive', { schema: { tags: ['jobs'], params: JobParams } }, async (req) =>
+      s.jobs.setArchived(actorOf(req), req.params.job, true),
+    );
+    app.post('/jobs/:job/unarchive', { schema: { tags: ['jobs'], params: JobParams } }, async (req) =>
+      s.jobs.setArchived(actorOf(req), req.params.job, false),
+    );
+    app.get(
+      '/jobs/:job/events',
+      { schema: { tags: ['jobs'], summary: 'Job log: skipped fires, missed catch-ups', params: JobParams } },
+      async (req) => ({ items: await s.jobs.events(actorOf(req), req.params.job) }),
+    );
     app.get(
       '/jobs/:job/runs',
-      { schema: { tags: ['jobs'], params: JobParams, querystring: Type.Object({ status: Type.Optional(Type.String()), page: Type.Optional(Type.Integer({ minimum: 1 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }) } },
+      {
+        schema: {
+          tags: ['jobs'],
+          params: JobParams,
+          querystring: Type.Object({
+            status: Type.Optional(Type.String()),
+            page: Type.Optional(Type.Integer({ minimum: 1 })),
+            pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          }),
+        },
+      },
       async (req) => {
         const job = await s.jobs.get(actorOf(req), req.params.job);
         return s.runs.list(actorOf(req), { ...req.query, jobId: job.id });
@@ -79,7 +161,16 @@ export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
     );
     app.post(
       '/jobs/:job/retention-preview',
-      { schema: { tags: ['jobs'], summary: 'What a retention policy would delete now (dry run)', params: JobParams, body: Type.Optional(Type.Object({ destinationId: Type.Optional(Type.Integer()), retention: Type.Optional(Type.Unknown()) })) } },
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'What a retention policy would delete now (dry run)',
+          params: JobParams,
+          body: Type.Optional(
+            Type.Object({ destinationId: Type.Optional(Type.Integer()), retention: Type.Optional(Type.Unknown()) }),
+          ),
+        },
+      },
       async (req) => s.jobs.retentionPreview(actorOf(req), req.params.job, req.body ?? {}),
     );
   };

@@ -27,7 +27,10 @@ export const pageRoutes: FastifyPluginAsync = async (app) => {
   app.get('/setup', { schema: { hide: true } }, async (_req, reply) =>
     reply
       .type('text/html')
-      .header('content-security-policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+      .header(
+        'content-security-policy',
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+      )
       .send(
         page(
           'First-run setup',

@@ -42,31 +42,58 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
       info: {
         title: 'Keepwatch API',
         version: '1',
-        description: 'Runs, watches and reviews backup jobs. Authenticate with `Authorization: Bearer <API token>` (see `keepwatch login`) or the session cookie of the web UI.',
+        description:
+          'Runs, watches and reviews backup jobs. Authenticate with `Authorization: Bearer <API token>` (see `keepwatch login`) or the session cookie of the web UI.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
       security: [{ bearer: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown; validationContext?: string }, req, reply) => {
-    if (err instanceof AppError) {
-      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
-    }
-    if (err.validation) {
-      // Fastify's message names the field ("body/name must be string"); keep it, drop the prefix noise.
-      const message = err.message.replace(/^(body|querystring|params)\/?/, (m) => (m.endsWith('/') ? `${m.slice(0, -1)}.` : m));
-      return reply.status(400).send({ error: { code: 'validation_failed', message } });
-    }
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      const code = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'validation_failed' : (err.code ?? 'bad_request');
-      return reply.status(err.statusCode).send({ error: { code: err.statusCode === 429 ? 'rate_limited' : code.toLowerCase(), message: err.message } });
-    }
-    req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
-  });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+  app.setErrorHandler(
+    (
+      err: Error & { statusCode?: number; code?: string; validation?: unknown; validationContext?: string },
+      req,
+      reply,
+    ) => {
+      if (err instanceof AppError) {
+        return reply
+          .status(err.statusCode)
+          .send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      }
+      if (err.validation) {
+        // Fastify's message names the field ("body/name must be string"); keep it, drop the prefix noise.
+        const message = err.message.replace(/^(body|querystring|params)\/?/, (m) =>
+          m.endsWith('/') ? `${m.slice(0, -1)}.` : m,
+        );
+        return reply.status(400).send({ error: { code: 'validation_failed', message } });
+      }
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        const code =
+          err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? 'validation_failed'
+            : (err.code ?? 'bad_request');
+        return reply
+          .status(err.statusCode)
+          .send({
+            error: { code: err.statusCode === 429 ? 'rate_limited' : code.toLowerCase(), message: err.message },
+          });
+      }
+      req.log.error({ err }, 'unhandled error');
+      return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
+    },
+  );
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
 
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
@@ -75,7 +102,10 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
     const session = req.cookies[SESSION_COOKIE];
     req.actor = await services.auth.authenticate({ bearer, session });
-    if (!req.actor) return reply.status(401).send({ error: { code: 'unauthorized', message: 'sign in or send an API token (Authorization: Bearer ...)' } });
+    if (!req.actor)
+      return reply
+        .status(401)
+        .send({ error: { code: 'unauthorized', message: 'sign in or send an API token (Authorization: Bearer ...)' } });
     // Cookie-authenticated changes must come from our own pages: SameSite=Strict already stops
     // cross-site requests; the Origin check covers older browsers.
     if (!bearer && req.method !== 'GET' && req.method !== 'HEAD') {

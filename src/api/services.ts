@@ -9,6 +9,7 @@ import type { RunEvents } from '../services/run-events.js';
 import type { RunService } from '../services/run.service.js';
 import type { SettingsService } from '../services/settings.service.js';
 import type { AuditService } from '../services/audit.service.js';
+import type { Actor } from '../services/access.js';
 
 /** The use cases the HTTP layer may call; routes never reach the database or adapters directly. */
 export interface ApiServices {
@@ -26,8 +27,8 @@ export interface ApiServices {
   audit: AuditService;
   events: RunEvents;
   /** Test-only hooks such as the source "test connection" and channel "send test". */
-  testSource(actor: import('../services/access.js').Actor, ref: number | string): Promise<{ ok: boolean; message: string; serverVersion?: string }>;
-  testChannel(actor: import('../services/access.js').Actor, ref: number | string): Promise<{ ok: boolean; message: string }>;
+  testSource(actor: Actor, ref: number | string): Promise<{ ok: boolean; message: string; serverVersion?: string }>;
+  testChannel(actor: Actor, ref: number | string): Promise<{ ok: boolean; message: string }>;
   health(): Promise<{ ok: boolean; checks: Record<string, string> }>;
   metrics(): Promise<{ contentType: string; body: string }>;
 }

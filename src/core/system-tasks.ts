@@ -13,7 +13,8 @@ export const SYSTEM_TASKS: readonly SystemTaskInfo[] = [
   {
     task: 'retention_sweep',
     name: 'Retention sweep',
-    description: 'Applies every backup job’s retention policy to its destinations (never the newest successful backup, never pinned ones).',
+    description:
+      'Applies every backup job’s retention policy to its destinations (never the newest successful backup, never pinned ones).',
     automatic: { type: 'cron', expression: '30 3 * * *', timezone: 'UTC' },
   },
   {

@@ -18,7 +18,10 @@ export function validate<T extends TSchema>(schema: T, input: unknown, prefix: s
 }
 
 /** Removes the named keys from an object, returning [rest, removed]. */
-export function splitFields(obj: Record<string, unknown>, fields: readonly string[]): [Record<string, unknown>, Record<string, unknown>] {
+export function splitFields(
+  obj: Record<string, unknown>,
+  fields: readonly string[],
+): [Record<string, unknown>, Record<string, unknown>] {
   const rest: Record<string, unknown> = {};
   const taken: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {

@@ -9,11 +9,18 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
       '0001-initial': initialMigration(db.dialect),
     }),
   };
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'kw_migrations', migrationLockTableName: 'kw_migrations_lock' });
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    migrationTableName: 'kw_migrations',
+    migrationLockTableName: 'kw_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    throw new Error(
+      `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

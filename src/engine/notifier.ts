@@ -35,14 +35,23 @@ export class Notifier {
     private readonly retryDelays: readonly number[] = RETRY_DELAYS_MS,
   ) {}
 
-  async notifyJob(jobId: number, message: NotificationMessage, log: (level: 'info' | 'warn' | 'error', m: string) => void): Promise<void> {
+  async notifyJob(
+    jobId: number,
+    message: NotificationMessage,
+    log: (level: 'info' | 'warn' | 'error', m: string) => void,
+  ): Promise<void> {
     const subs = await this.repos.jobs.notifications(jobId);
     const due = new Map<number, true>();
-    for (const s of subs) if (conditionMatches(s.condition as NotifyCondition, message.status, message.event)) due.set(s.channel_id, true);
+    for (const s of subs)
+      if (conditionMatches(s.condition as NotifyCondition, message.status, message.event)) due.set(s.channel_id, true);
     await Promise.all([...due.keys()].map((channelId) => this.deliver(channelId, message, log)));
   }
 
-  async deliver(channelId: number, message: NotificationMessage, log: (level: 'info' | 'warn' | 'error', m: string) => void): Promise<boolean> {
+  async deliver(
+    channelId: number,
+    message: NotificationMessage,
+    log: (level: 'info' | 'warn' | 'error', m: string) => void,
+  ): Promise<boolean> {
     let name = `channel ${channelId}`;
     try {
       const { row, config } = await this.channels.resolvedConfig(channelId);
@@ -56,7 +65,10 @@ export class Notifier {
         } catch (err) {
           const delay = this.retryDelays[attempt];
           if (delay === undefined) throw err;
-          log('warn', `notification to ${name} failed (attempt ${attempt + 1}): ${(err as Error).message}; retrying in ${delay / 1000}s`);
+          log(
+            'warn',
+            `notification to ${name} failed (attempt ${attempt + 1}): ${(err as Error).message}; retrying in ${delay / 1000}s`,
+          );
           await new Promise((r) => setTimeout(r, delay));
         }
       }

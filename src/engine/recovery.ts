@@ -25,7 +25,16 @@ export async function recoverInterrupted(deps: EngineDeps, opts: { startup: bool
     alive.add(deps.nodeId);
     orphans = running.filter((r) => !r.node_id || !alive.has(r.node_id));
     // A node that is alive must still be heart-beating its runs.
-    orphans = orphans.concat(running.filter((r) => r.node_id && alive.has(r.node_id) && r.node_id !== deps.nodeId && (r.heartbeat_at ?? 0) < now - 4 * NODE_DEAD_MS && !orphans.includes(r)));
+    orphans = orphans.concat(
+      running.filter(
+        (r) =>
+          r.node_id &&
+          alive.has(r.node_id) &&
+          r.node_id !== deps.nodeId &&
+          (r.heartbeat_at ?? 0) < now - 4 * NODE_DEAD_MS &&
+          !orphans.includes(r),
+      ),
+    );
   } else {
     orphans = running.filter((r) => r.node_id !== deps.nodeId);
   }
@@ -38,7 +47,14 @@ export async function recoverInterrupted(deps: EngineDeps, opts: { startup: bool
       error: 'interrupted: the process running it stopped (crash or kill) before it finished',
     });
     if (!ok) continue;
-    await repos.runs.appendLogs([{ run_id: run.id, at: now, level: 'error', message: 'interrupted: the process running this run stopped before it finished; no backup was recorded' }]);
+    await repos.runs.appendLogs([
+      {
+        run_id: run.id,
+        at: now,
+        level: 'error',
+        message: 'interrupted: the process running this run stopped before it finished; no backup was recorded',
+      },
+    ]);
     deps.events.emit('status', { runId: run.id, status: 'failed' });
     recovered.push(run.id);
     deps.log('warn', `run ${run.id} was interrupted (node ${run.node_id ?? '?'}) and is now failed`);

@@ -54,7 +54,11 @@ export class RunContext {
   stop(reason: StopReason): void {
     if (this.stopReason) return;
     this.stopReason = reason;
-    this.controller.abort(new Error(reason === 'timed_out' ? 'run timed out' : reason === 'cancelled' ? 'run cancelled' : 'server shutting down'));
+    this.controller.abort(
+      new Error(
+        reason === 'timed_out' ? 'run timed out' : reason === 'cancelled' ? 'run cancelled' : 'server shutting down',
+      ),
+    );
   }
 
   log = (level: 'info' | 'warn' | 'error', message: string): void => {

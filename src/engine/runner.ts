@@ -44,7 +44,12 @@ export class Runner {
   async execute(runId: number): Promise<void> {
     const { repos, clock, nodeId } = this.deps;
     const now = clock();
-    const claimed = await repos.runs.transition(runId, ['queued'], { status: 'running', started_at: now, node_id: nodeId, heartbeat_at: now });
+    const claimed = await repos.runs.transition(runId, ['queued'], {
+      status: 'running',
+      started_at: now,
+      node_id: nodeId,
+      heartbeat_at: now,
+    });
     if (!claimed) return;
     const run = (await repos.runs.get(runId))!;
     this.deps.events.emit('status', { runId, status: 'running' });
@@ -55,7 +60,10 @@ export class Runner {
     ctx.start();
     let outcome: OperationOutcome | null = null;
     let error: Error | null = null;
-    const timeoutS = run.operation === 'backup' && job ? (JSON.parse(job.config) as BackupJobConfig).timeoutSeconds : (DEFAULT_TIMEOUTS_S[run.operation] ?? 3600);
+    const timeoutS =
+      run.operation === 'backup' && job
+        ? (JSON.parse(job.config) as BackupJobConfig).timeoutSeconds
+        : (DEFAULT_TIMEOUTS_S[run.operation] ?? 3600);
     const timer = setTimeout(() => ctx.stop('timed_out'), timeoutS * 1000);
     try {
       if (!job) throw new RunFailure(`job ${run.job_id} no longer exists`);
@@ -70,7 +78,14 @@ export class Runner {
     await this.finish(ctx, run, job ?? null, outcome, error, timeoutS);
   }
 
-  private async finish(ctx: RunContext, run: RunRow, job: JobRow | null, outcome: OperationOutcome | null, error: Error | null, timeoutS: number): Promise<void> {
+  private async finish(
+    ctx: RunContext,
+    run: RunRow,
+    job: JobRow | null,
+    outcome: OperationOutcome | null,
+    error: Error | null,
+    timeoutS: number,
+  ): Promise<void> {
     const { repos, clock, events, metrics } = this.deps;
     let status: RunStatus;
     let message: string | null = null;
@@ -96,7 +111,10 @@ export class Runner {
     if (message) ctx.log(status === 'warning' ? 'warn' : status === 'success' ? 'info' : 'error', message);
     const finishedAt = clock();
     const duration = finishedAt - ctx.startedAt;
-    ctx.log('info', `${statusLabel(status)} after ${formatDuration(Math.round(duration / 1000))}: ${formatBytes(ctx.bytesRead)} read, ${formatBytes(ctx.bytesWritten)} written`);
+    ctx.log(
+      'info',
+      `${statusLabel(status)} after ${formatDuration(Math.round(duration / 1000))}: ${formatBytes(ctx.bytesRead)} read, ${formatBytes(ctx.bytesWritten)} written`,
+    );
     await ctx.close();
     await repos.runs.update(run.id, {
       status,

@@ -110,8 +110,21 @@ export class Scheduler {
       await repos.jobs.addEvent(job.id, now, 'warn', msg);
       this.deps.log('warn', msg, { jobId: job.id });
       await this.deps.notifier
-        .notifyJob(job.id, { event: 'run.skipped', status: 'warning', title: `Skipped: ${job.name}`, text: msg, data: { job: job.name, jobId: job.id, activeRunId: activeId ?? null, scheduledFor: new Date(firedAt).toISOString() } }, (level, m) =>
-          this.deps.log(level, m, { jobId: job.id }),
+        .notifyJob(
+          job.id,
+          {
+            event: 'run.skipped',
+            status: 'warning',
+            title: `Skipped: ${job.name}`,
+            text: msg,
+            data: {
+              job: job.name,
+              jobId: job.id,
+              activeRunId: activeId ?? null,
+              scheduledFor: new Date(firedAt).toISOString(),
+            },
+          },
+          (level, m) => this.deps.log(level, m, { jobId: job.id }),
         )
         .catch(() => undefined);
     }

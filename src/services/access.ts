@@ -50,12 +50,7 @@ export function canSeeCustomer(actor: Actor, customerId: number): boolean {
  * An object of a customer the caller cannot see is reported as not found (404), so its
  * existence does not leak; a visible object the caller may not change is forbidden (403).
  */
-export function requireAccess(
-  actor: Actor,
-  permission: Permission,
-  customerId?: number | null,
-  what = 'object',
-): void {
+export function requireAccess(actor: Actor, permission: Permission, customerId?: number | null, what = 'object'): void {
   if (customerId !== undefined && customerId !== null && !canSeeCustomer(actor, customerId)) {
     throw new NotFoundError(`${what} not found`);
   }

@@ -63,7 +63,10 @@ export class AuthService {
    * First start: creates the admin and the default customer. Returns a one-time setup token
    * when no password was given (the caller prints the link), or null.
    */
-  async bootstrap(opts: { adminUser: string; adminPassword?: string | undefined }): Promise<{ setupToken: string | null; created: boolean }> {
+  async bootstrap(opts: {
+    adminUser: string;
+    adminPassword?: string | undefined;
+  }): Promise<{ setupToken: string | null; created: boolean }> {
     const { repos, clock } = this.deps;
     if ((await repos.customers.count()) === 0) {
       await repos.customers.insert({ name: 'Default', slug: 'default', now: clock() });
@@ -75,7 +78,14 @@ export class AuthService {
       return { setupToken: null, created: false };
     }
     const passwordHash = opts.adminPassword ? await this.hashPassword(checkPassword(opts.adminPassword)) : null;
-    const admin = await repos.users.insert({ username: opts.adminUser, passwordHash, role: 'admin', allCustomers: true, customerIds: [], now: clock() });
+    const admin = await repos.users.insert({
+      username: opts.adminUser,
+      passwordHash,
+      role: 'admin',
+      allCustomers: true,
+      customerIds: [],
+      now: clock(),
+    });
     return { setupToken: passwordHash ? null : await this.issueSetupToken(admin.id), created: true };
   }
 
@@ -88,17 +98,30 @@ export class AuthService {
   async completeSetup(token: string, password: string): Promise<UserWithScope> {
     checkPassword(password);
     const userId = await this.deps.repos.users.takeSetupToken(tokenHash(String(token)), this.deps.clock());
-    if (!userId) throw new UnauthorizedError('this setup link is invalid, used or expired; restart the server to get a new one');
+    if (!userId)
+      throw new UnauthorizedError('this setup link is invalid, used or expired; restart the server to get a new one');
     await this.deps.repos.users.setPassword(userId, await this.hashPassword(password));
     const user = (await this.deps.repos.users.get(userId))!;
-    await audit(this.deps, actorOf(user, 'session'), { action: 'setup', entity: 'user', entityId: userId, customerId: null });
+    await audit(this.deps, actorOf(user, 'session'), {
+      action: 'setup',
+      entity: 'user',
+      entityId: userId,
+      customerId: null,
+    });
     return user;
   }
 
   /** Verifies a password; the same message for unknown users and wrong passwords. */
-  async login(username: string, password: string): Promise<{ user: UserWithScope; sessionToken: string; expiresAt: number }> {
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ user: UserWithScope; sessionToken: string; expiresAt: number }> {
     const user = await this.deps.repos.users.byUsername(String(username ?? ''));
-    const ok = !!user && !!user.password_hash && user.disabled === 0 && (await verify(user.password_hash, String(password ?? '')));
+    const ok =
+      !!user &&
+      !!user.password_hash &&
+      user.disabled === 0 &&
+      (await verify(user.password_hash, String(password ?? '')));
     if (!ok || !user) {
       await this.deps.repos.audit.insert({
         at: this.deps.clock(),
@@ -121,13 +144,18 @@ export class AuthService {
     await this.deps.repos.users.deleteSession(tokenHash(sessionToken));
   }
 
-  async createToken(actor: Actor, input: { name: string; expiresInDays?: number | undefined; role?: string | undefined }) {
+  async createToken(
+    actor: Actor,
+    input: { name: string; expiresInDays?: number | undefined; role?: string | undefined },
+  ) {
     if (!actor.userId) throw new ValidationError('only users can own API tokens');
     const name = String(input.name ?? '').trim();
     if (!name || name.length > 100) throw new ValidationError('token.name must be 1–100 characters');
-    if (input.role !== undefined && !ROLES.includes(input.role as Role)) throw new ValidationError(`token.role must be one of ${ROLES.join(', ')}`);
+    if (input.role !== undefined && !ROLES.includes(input.role as Role))
+      throw new ValidationError(`token.role must be one of ${ROLES.join(', ')}`);
     const days = input.expiresInDays;
-    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) throw new ValidationError('token.expiresInDays must be between 1 and 3650');
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650))
+      throw new ValidationError('token.expiresInDays must be between 1 and 3650');
     const token = newToken('kw');
     const now = this.deps.clock();
     const row = await this.deps.repos.users.insertToken({
@@ -138,7 +166,13 @@ export class AuthService {
       now,
       expiresAt: days ? now + days * 86400_000 : null,
     });
-    await audit(this.deps, actor, { action: 'create', entity: 'api_token', entityId: row.id, customerId: null, after: { name } });
+    await audit(this.deps, actor, {
+      action: 'create',
+      entity: 'api_token',
+      entityId: row.id,
+      customerId: null,
+      after: { name },
+    });
     return { token, id: row.id, name: row.name, expiresAt: row.expires_at };
   }
 
@@ -148,7 +182,8 @@ export class AuthService {
   }
 
   async deleteToken(actor: Actor, id: number): Promise<void> {
-    if (!actor.userId || (await this.deps.repos.users.deleteToken(id, actor.userId)) === 0) throw new NotFoundError(`API token ${id} not found`);
+    if (!actor.userId || (await this.deps.repos.users.deleteToken(id, actor.userId)) === 0)
+      throw new NotFoundError(`API token ${id} not found`);
     await audit(this.deps, actor, { action: 'delete', entity: 'api_token', entityId: id, customerId: null });
   }
 
@@ -175,20 +210,33 @@ export class AuthService {
   }
 
   async me(actor: Actor) {
-    if (!actor.userId) return { id: null, username: actor.username, role: actor.role, allCustomers: actor.allCustomers, customerIds: actor.customerIds };
+    if (!actor.userId)
+      return {
+        id: null,
+        username: actor.username,
+        role: actor.role,
+        allCustomers: actor.allCustomers,
+        customerIds: actor.customerIds,
+      };
     return publicUser((await this.deps.repos.users.get(actor.userId))!);
   }
 
   /** Creates a user (admin only). `customerIds` empty with allCustomers=false means no access yet. */
-  async createUser(actor: Actor, input: { username: string; password: string; role: string; allCustomers?: boolean; customerIds?: number[] }) {
+  async createUser(
+    actor: Actor,
+    input: { username: string; password: string; role: string; allCustomers?: boolean; customerIds?: number[] },
+  ) {
     requireAccess(actor, 'admin', undefined, 'users');
     const username = String(input.username ?? '').trim();
-    if (!/^[A-Za-z0-9._@-]{2,64}$/.test(username)) throw new ValidationError('user.username must be 2–64 letters, digits or . _ @ -');
+    if (!/^[A-Za-z0-9._@-]{2,64}$/.test(username))
+      throw new ValidationError('user.username must be 2–64 letters, digits or . _ @ -');
     if (!ROLES.includes(input.role as Role)) throw new ValidationError(`user.role must be one of ${ROLES.join(', ')}`);
-    if (await this.deps.repos.users.byUsername(username)) throw new ValidationError(`user.username '${username}' is taken`);
+    if (await this.deps.repos.users.byUsername(username))
+      throw new ValidationError(`user.username '${username}' is taken`);
     const customerIds = [...new Set(input.customerIds ?? [])];
     for (const id of customerIds) {
-      if (!(await this.deps.repos.customers.get(id))) throw new ValidationError(`user.customerIds: customer ${id} does not exist`);
+      if (!(await this.deps.repos.customers.get(id)))
+        throw new ValidationError(`user.customerIds: customer ${id} does not exist`);
     }
     const user = await this.deps.repos.users.insert({
       username,
@@ -198,7 +246,13 @@ export class AuthService {
       customerIds,
       now: this.deps.clock(),
     });
-    await audit(this.deps, actor, { action: 'create', entity: 'user', entityId: user.id, customerId: null, after: publicUser(user) });
+    await audit(this.deps, actor, {
+      action: 'create',
+      entity: 'user',
+      entityId: user.id,
+      customerId: null,
+      after: publicUser(user),
+    });
     return publicUser(user);
   }
 

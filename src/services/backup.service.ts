@@ -44,7 +44,13 @@ export function backupDto(b: BackupWithNames) {
 export class BackupService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly s: { jobs: JobService; runs: RunService; sources: ResourceService; destinations: ResourceService; profiles: EncryptionProfileService },
+    private readonly s: {
+      jobs: JobService;
+      runs: RunService;
+      sources: ResourceService;
+      destinations: ResourceService;
+      profiles: EncryptionProfileService;
+    },
   ) {}
 
   private async find(actor: Actor, id: number): Promise<BackupWithNames> {
@@ -56,7 +62,11 @@ export class BackupService {
   async list(actor: Actor, q: { job?: string | number | undefined; destinationId?: number | undefined }) {
     requireAccess(actor, 'read', undefined, 'backups');
     const jobId = q.job !== undefined ? (await this.s.jobs.find(actor, q.job)).id : undefined;
-    const rows = await this.deps.repos.backups.list({ scope: customerScope(actor), jobId, destinationId: q.destinationId });
+    const rows = await this.deps.repos.backups.list({
+      scope: customerScope(actor),
+      jobId,
+      destinationId: q.destinationId,
+    });
     return { items: rows.map(backupDto), total: rows.length, page: 1, pageSize: rows.length };
   }
 
@@ -70,7 +80,12 @@ export class BackupService {
     const b = await this.find(actor, id);
     requireAccess(actor, 'write', b.customer_id, 'backup');
     await this.deps.repos.backups.update(id, { pinned: pinned ? 1 : 0 });
-    await audit(this.deps, actor, { action: pinned ? 'pin' : 'unpin', entity: 'backup', entityId: id, customerId: b.customer_id });
+    await audit(this.deps, actor, {
+      action: pinned ? 'pin' : 'unpin',
+      entity: 'backup',
+      entityId: id,
+      customerId: b.customer_id,
+    });
     return this.get(actor, id);
   }
 
@@ -87,7 +102,13 @@ export class BackupService {
       await dest.close();
     }
     await this.deps.repos.backups.update(id, { deleted_at: this.deps.clock() });
-    await audit(this.deps, actor, { action: 'delete', entity: 'backup', entityId: id, customerId: b.customer_id, before: { key: b.object_key, destination: row.name } });
+    await audit(this.deps, actor, {
+      action: 'delete',
+      entity: 'backup',
+      entityId: id,
+      customerId: b.customer_id,
+      before: { key: b.object_key, destination: row.name },
+    });
     return { deleted: true };
   }
 
@@ -95,21 +116,34 @@ export class BackupService {
     const b = await this.find(actor, id);
     requireAccess(actor, 'run', b.customer_id, 'backup');
     const job = (await this.deps.repos.jobs.get(b.job_id)) ?? (await this.jobEvenIfDeleted(b.job_id));
-    const run = await this.s.runs.enqueue({ job, operation: 'verify', trigger: 'manual', params: { backupId: id }, requestedBy: actor.userId });
+    const run = await this.s.runs.enqueue({
+      job,
+      operation: 'verify',
+      trigger: 'manual',
+      params: { backupId: id },
+      requestedBy: actor.userId,
+    });
     return this.s.runs.get(actor, run.id);
   }
 
   /** Queues a restore run; the target is the original source or another of the same engine. */
-  async restore(actor: Actor, id: number, input: { sourceId?: number | string; source?: number | string; database?: string | undefined }) {
+  async restore(
+    actor: Actor,
+    id: number,
+    input: { sourceId?: number | string; source?: number | string; database?: string | undefined },
+  ) {
     const b = await this.find(actor, id);
     requireAccess(actor, 'restore', b.customer_id, 'backup');
     const ref = input.sourceId ?? input.source;
-    if (ref === undefined || ref === '') throw new ValidationError('restore.sourceId is required (the source to restore into)');
+    if (ref === undefined || ref === '')
+      throw new ValidationError('restore.sourceId is required (the source to restore into)');
     const target = await this.s.sources.find(actor, ref);
     requireAccess(actor, 'restore', target.customer_id, 'source');
     const meta = JSON.parse(b.metadata) as { source?: { kind?: string } };
     if (meta.source?.kind && meta.source.kind !== target.kind) {
-      throw new ValidationError(`backup ${id} is a ${meta.source.kind} dump; source '${target.name}' is ${target.kind}`);
+      throw new ValidationError(
+        `backup ${id} is a ${meta.source.kind} dump; source '${target.name}' is ${target.kind}`,
+      );
     }
     if (input.database !== undefined && !/^[A-Za-z0-9_$.\-/ ]{1,200}$/.test(input.database)) {
       throw new ValidationError('restore.database must be 1–200 letters, digits, spaces or _ $ . - /');
@@ -122,12 +156,22 @@ export class BackupService {
       params: { backupId: id, sourceId: target.id, ...(input.database ? { database: input.database } : {}) },
       requestedBy: actor.userId,
     });
-    await audit(this.deps, actor, { action: 'restore', entity: 'backup', entityId: id, customerId: b.customer_id, after: { runId: run.id, source: target.name, database: input.database ?? null } });
+    await audit(this.deps, actor, {
+      action: 'restore',
+      entity: 'backup',
+      entityId: id,
+      customerId: b.customer_id,
+      after: { runId: run.id, source: target.name, database: input.database ?? null },
+    });
     return this.s.runs.get(actor, run.id);
   }
 
   private async jobEvenIfDeleted(jobId: number) {
-    const job = await this.deps.repos.db.kysely.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+    const job = await this.deps.repos.db.kysely
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', jobId)
+      .executeTakeFirst();
     if (!job) throw new NotFoundError(`job ${jobId} not found`);
     return job;
   }
@@ -136,14 +180,23 @@ export class BackupService {
    * A download stream: the stored bytes (`raw`), or the original dump (decrypted, decompressed,
    * each chunk authenticated before it is sent). A tampered file aborts the stream mid-way.
    */
-  async download(actor: Actor, id: number, raw: boolean): Promise<{ stream: Readable; filename: string; size: number | null }> {
+  async download(
+    actor: Actor,
+    id: number,
+    raw: boolean,
+  ): Promise<{ stream: Readable; filename: string; size: number | null }> {
     const b = await this.find(actor, id);
     requireAccess(actor, raw ? 'read' : 'restore', b.customer_id, 'backup');
     const { row, config } = await this.s.destinations.resolvedConfig(b.destination_id);
     const dest = await (await loadDestinationAdapter(row.kind)).open(config);
     const input = await dest.read(b.object_key);
     const base = b.object_key.split('/').pop()!;
-    await audit(this.deps, actor, { action: raw ? 'download_raw' : 'download', entity: 'backup', entityId: id, customerId: b.customer_id });
+    await audit(this.deps, actor, {
+      action: raw ? 'download_raw' : 'download',
+      entity: 'backup',
+      entityId: id,
+      customerId: b.customer_id,
+    });
     if (raw) {
       input.once('close', () => void dest.close());
       return { stream: input, filename: base, size: b.size };

@@ -16,7 +16,16 @@ export interface ConfigChange {
   action: 'create' | 'update' | 'unchanged';
 }
 
-const SECTIONS = ['apiVersion', 'kind', 'customers', 'sources', 'destinations', 'encryptionProfiles', 'notificationChannels', 'jobs'] as const;
+const SECTIONS = [
+  'apiVersion',
+  'kind',
+  'customers',
+  'sources',
+  'destinations',
+  'encryptionProfiles',
+  'notificationChannels',
+  'jobs',
+] as const;
 const API_VERSION = 'keepwatch/v1';
 
 interface ResourceDoc {
@@ -31,7 +40,8 @@ function list<T>(doc: Record<string, unknown>, key: string): T[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new ValidationError(`${key} must be a list`);
   return v.map((item, i) => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw new ValidationError(`${key}[${i}] must be a mapping`);
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      throw new ValidationError(`${key}[${i}] must be a mapping`);
     const name = (item as { name?: unknown }).name;
     if (typeof name !== 'string' || !name.trim()) throw new ValidationError(`${key}[${i}].name is required`);
     return item as T;
@@ -40,7 +50,9 @@ function list<T>(doc: Record<string, unknown>, key: string): T[] {
 
 function stable(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : val,
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : val,
   );
 }
 
@@ -64,22 +76,31 @@ export class ConfigService {
   ) {}
 
   parse(yamlText: string): Record<string, unknown> {
-    if (typeof yamlText !== 'string' || !yamlText.trim()) throw new ValidationError('the configuration document is empty');
+    if (typeof yamlText !== 'string' || !yamlText.trim())
+      throw new ValidationError('the configuration document is empty');
     const doc = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length) {
       const e = doc.errors[0]!;
       const line = e.linePos?.[0];
-      throw new ValidationError(`YAML error${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${e.message.split('\n')[0]}`);
+      throw new ValidationError(
+        `YAML error${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${e.message.split('\n')[0]}`,
+      );
     }
     const value = doc.toJS() as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('the configuration document must be a mapping with sections like sources:, jobs:');
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw new ValidationError('the configuration document must be a mapping with sections like sources:, jobs:');
     const obj = value as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
-      if (!(SECTIONS as readonly string[]).includes(key)) throw new ValidationError(`unknown section '${key}' (known: ${SECTIONS.join(', ')})`);
+      if (!(SECTIONS as readonly string[]).includes(key))
+        throw new ValidationError(`unknown section '${key}' (known: ${SECTIONS.join(', ')})`);
     }
-    if (obj.apiVersion !== undefined && obj.apiVersion !== API_VERSION) throw new ValidationError(`apiVersion must be '${API_VERSION}'`);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== API_VERSION)
+      throw new ValidationError(`apiVersion must be '${API_VERSION}'`);
     const refs = /\$\{(env|file):[^}]*\}/.exec(yamlText);
-    if (refs) throw new ValidationError(`unresolved reference '${refs[0]}': the CLI resolves \${env:...} and \${file:...} before sending; set the variable or use keepwatch apply`);
+    if (refs)
+      throw new ValidationError(
+        `unresolved reference '${refs[0]}': the CLI resolves \${env:...} and \${file:...} before sending; set the variable or use keepwatch apply`,
+      );
     return obj;
   }
 
@@ -99,10 +120,14 @@ export class ConfigService {
     const newCustomers = new Set<string>();
     for (const c of customers) {
       const existing = await this.deps.repos.customers.findByNameOrSlug(c.name);
-      if (existing) steps.push({ change: { kind: 'customer', name: c.name, action: 'unchanged' }, apply: async () => undefined });
+      if (existing)
+        steps.push({ change: { kind: 'customer', name: c.name, action: 'unchanged' }, apply: async () => undefined });
       else {
         newCustomers.add(c.name);
-        steps.push({ change: { kind: 'customer', name: c.name, action: 'create' }, apply: () => this.s.customers.create(actor, { name: c.name, timezone: c.timezone ?? null }) });
+        steps.push({
+          change: { kind: 'customer', name: c.name, action: 'create' },
+          apply: () => this.s.customers.create(actor, { name: c.name, timezone: c.timezone ?? null }),
+        });
       }
     }
     // Customer of an entry: existing (resolved now, with access checks) or created by this document.
@@ -123,19 +148,28 @@ export class ConfigService {
         if (typeof r.type !== 'string') throw new ValidationError(`${where}.type is required`);
         const customer = await customerOf(r.customer, where);
         const key = `${customer.name}/${r.name}`;
-        if (names.has(key)) throw new ValidationError(`${where}: '${r.name}' appears twice for customer '${customer.name}'`);
+        if (names.has(key))
+          throw new ValidationError(`${where}: '${r.name}' appears twice for customer '${customer.name}'`);
         names.add(key);
-        const existing = customer.id === null ? undefined : await svc.find(actor, r.name, customer.id).catch(() => undefined);
+        const existing =
+          customer.id === null ? undefined : await svc.find(actor, r.name, customer.id).catch(() => undefined);
         const input = { name: r.name, kind: r.type, customer: customer.name, config: r.config ?? {} };
         if (!existing) {
           await this.validateResource(svc, where, r);
-          steps.push({ change: { kind, name: r.name, customer: customer.name, action: 'create' }, apply: () => svc.create(actor, input) });
+          steps.push({
+            change: { kind, name: r.name, customer: customer.name, action: 'create' },
+            apply: () => svc.create(actor, input),
+          });
           continue;
         }
-        if (existing.kind !== r.type) throw new ValidationError(`${where}.type: '${r.name}' exists as ${existing.kind}; the type cannot change`);
+        if (existing.kind !== r.type)
+          throw new ValidationError(`${where}.type: '${r.name}' exists as ${existing.kind}; the type cannot change`);
         await this.validateResource(svc, where, r, existing.id);
         const same = !(await svc.wouldChange(existing.id, r.config ?? {}));
-        steps.push({ change: { kind, name: r.name, customer: customer.name, action: same ? 'unchanged' : 'update' }, apply: () => svc.update(actor, existing.id, { config: r.config ?? {} }) });
+        steps.push({
+          change: { kind, name: r.name, customer: customer.name, action: same ? 'unchanged' : 'update' },
+          apply: () => svc.update(actor, existing.id, { config: r.config ?? {} }),
+        });
       }
     };
     await resourceSection('sources', 'source', this.s.sources);
@@ -145,24 +179,45 @@ export class ConfigService {
     for (const [i, p] of list<{ name: string; customer?: string; key?: string }>(doc, 'encryptionProfiles').entries()) {
       const where = `encryptionProfiles[${i}] (${p.name})`;
       const customer = await customerOf(p.customer, where);
-      const existing = customer.id === null ? undefined : await this.s.profiles.find(actor, p.name, customer.id).catch(() => undefined);
-      if (existing) steps.push({ change: { kind: 'encryptionProfile', name: p.name, customer: customer.name, action: 'unchanged' }, apply: async () => undefined });
-      else steps.push({ change: { kind: 'encryptionProfile', name: p.name, customer: customer.name, action: 'create' }, apply: () => this.s.profiles.create(actor, { name: p.name, customer: customer.name, ...(p.key ? { key: p.key } : {}) }) });
+      const existing =
+        customer.id === null
+          ? undefined
+          : await this.s.profiles.find(actor, p.name, customer.id).catch(() => undefined);
+      if (existing)
+        steps.push({
+          change: { kind: 'encryptionProfile', name: p.name, customer: customer.name, action: 'unchanged' },
+          apply: async () => undefined,
+        });
+      else
+        steps.push({
+          change: { kind: 'encryptionProfile', name: p.name, customer: customer.name, action: 'create' },
+          apply: () =>
+            this.s.profiles.create(actor, { name: p.name, customer: customer.name, ...(p.key ? { key: p.key } : {}) }),
+        });
     }
 
-    const tz = (await this.s.jobs.instanceTimezone());
+    const tz = await this.s.jobs.instanceTimezone();
     for (const [i, j] of list<JobInput & { name: string; customer?: string }>(doc, 'jobs').entries()) {
       const where = `jobs[${i}] (${j.name})`;
       const customer = await customerOf(j.customer, where);
-      const existing = customer.id === null ? undefined : (await this.deps.repos.jobs.byName(j.name, null, customer.id))[0];
+      const existing =
+        customer.id === null ? undefined : (await this.deps.repos.jobs.byName(j.name, null, customer.id))[0];
       const input: JobInput = { ...j, customer: customer.name };
       if (!existing) {
-        steps.push({ change: { kind: 'job', name: j.name, customer: customer.name, action: 'create' }, apply: () => this.s.jobs.create(actor, input) });
+        steps.push({
+          change: { kind: 'job', name: j.name, customer: customer.name, action: 'create' },
+          apply: () => this.s.jobs.create(actor, input),
+        });
         continue;
       }
       const before = await this.s.jobs.dto(existing);
-      const same = stable(jobSpec(before)) === stable(jobSpec({ ...before, ...specFromInput(j, before, this.s.jobs.normalizeStatic(j, tz)) }));
-      steps.push({ change: { kind: 'job', name: j.name, customer: customer.name, action: same ? 'unchanged' : 'update' }, apply: () => this.s.jobs.update(actor, existing.id, input) });
+      const same =
+        stable(jobSpec(before)) ===
+        stable(jobSpec({ ...before, ...specFromInput(j, before, this.s.jobs.normalizeStatic(j, tz)) }));
+      steps.push({
+        change: { kind: 'job', name: j.name, customer: customer.name, action: same ? 'unchanged' : 'update' },
+        apply: () => this.s.jobs.update(actor, existing.id, input),
+      });
     }
     await this.validateJobs(actor, doc, steps);
     return steps;
@@ -181,19 +236,43 @@ export class ConfigService {
     const created = (kind: Kind, name: string) => steps.some((s) => s.change.kind === kind && s.change.name === name);
     for (const [i, j] of list<JobInput & { name: string; customer?: string }>(doc, 'jobs').entries()) {
       const where = `jobs[${i}] (${j.name})`;
-      const check = async (kind: Kind, ref: unknown, svcFind: (r: string | number) => Promise<unknown>, field: string) => {
+      const check = async (
+        kind: Kind,
+        ref: unknown,
+        svcFind: (r: string | number) => Promise<unknown>,
+        field: string,
+      ) => {
         if (ref === undefined || ref === null || ref === '') return;
         if (typeof ref === 'string' && created(kind, ref)) return;
         try {
           await svcFind(ref as string | number);
         } catch {
-          throw new ValidationError(`${where}.${field}: '${String(ref)}' does not exist and is not defined in this document`);
+          throw new ValidationError(
+            `${where}.${field}: '${String(ref)}' does not exist and is not defined in this document`,
+          );
         }
       };
       await check('source', j.source ?? j.sourceId, (r) => this.s.sources.find(actor, r), 'source');
-      for (const [k, d] of (j.destinations ?? []).entries()) await check('destination', d?.destination ?? d?.destinationId, (r) => this.s.destinations.find(actor, r), `destinations[${k}].destination`);
-      for (const [k, n] of (j.notifications ?? []).entries()) await check('notificationChannel', n?.channel ?? n?.channelId, (r) => this.s.channels.find(actor, r), `notifications[${k}].channel`);
-      await check('encryptionProfile', j.encryptionProfile ?? j.encryptionProfileId, (r) => this.s.profiles.find(actor, r), 'encryptionProfile');
+      for (const [k, d] of (j.destinations ?? []).entries())
+        await check(
+          'destination',
+          d?.destination ?? d?.destinationId,
+          (r) => this.s.destinations.find(actor, r),
+          `destinations[${k}].destination`,
+        );
+      for (const [k, n] of (j.notifications ?? []).entries())
+        await check(
+          'notificationChannel',
+          n?.channel ?? n?.channelId,
+          (r) => this.s.channels.find(actor, r),
+          `notifications[${k}].channel`,
+        );
+      await check(
+        'encryptionProfile',
+        j.encryptionProfile ?? j.encryptionProfileId,
+        (r) => this.s.profiles.find(actor, r),
+        'encryptionProfile',
+      );
       try {
         this.s.jobs.normalizeStatic(j, await this.s.jobs.instanceTimezone());
       } catch (err) {
@@ -214,7 +293,10 @@ export class ConfigService {
       customers: customers.map((c) => ({ name: c.name, ...(c.timezone ? { timezone: c.timezone } : {}) })),
       sources: res(await this.s.sources.list(actor)),
       destinations: res(await this.s.destinations.list(actor)),
-      encryptionProfiles: (await this.s.profiles.list(actor)).map((p) => ({ name: p.name, customer: cname.get(p.customerId) })),
+      encryptionProfiles: (await this.s.profiles.list(actor)).map((p) => ({
+        name: p.name,
+        customer: cname.get(p.customerId),
+      })),
       notificationChannels: res(await this.s.channels.list(actor)),
       jobs: jobs.map((j) => ({ name: j.name, customer: j.customer.name, ...jobSpec(j) })),
     };
@@ -227,11 +309,25 @@ export class ConfigService {
   }
 }
 
-
 type JobDto = Awaited<ReturnType<JobService['dto']>>;
 
 /** The user-facing, name-based description of a job, as in the YAML document. */
-export function jobSpec(j: Pick<JobDto, 'description' | 'enabled' | 'schedule' | 'source' | 'database' | 'destinations' | 'compression' | 'encryptionProfile' | 'timeoutSeconds' | 'notifications' | 'sizeCheck'>) {
+export function jobSpec(
+  j: Pick<
+    JobDto,
+    | 'description'
+    | 'enabled'
+    | 'schedule'
+    | 'source'
+    | 'database'
+    | 'destinations'
+    | 'compression'
+    | 'encryptionProfile'
+    | 'timeoutSeconds'
+    | 'notifications'
+    | 'sizeCheck'
+  >,
+) {
   return {
     description: j.description || undefined,
     enabled: j.enabled,
@@ -256,9 +352,20 @@ function specFromInput(j: JobInput, before: JobDto, n: StaticJobSettings): Parti
   if (n.timeoutSeconds !== undefined) out.timeoutSeconds = n.timeoutSeconds;
   if (j.database !== undefined) out.database = j.database || null;
   if (j.source !== undefined) out.source = { id: -1, name: String(j.source), kind: before.source?.kind ?? '' };
-  if (j.destinations !== undefined) out.destinations = j.destinations.map((d, i) => ({ id: -1, name: String(d.destination ?? d.destinationId), kind: '', retention: n.retentions?.[i] ?? { type: 'none' } }));
+  if (j.destinations !== undefined)
+    out.destinations = j.destinations.map((d, i) => ({
+      id: -1,
+      name: String(d.destination ?? d.destinationId),
+      kind: '',
+      retention: n.retentions?.[i] ?? { type: 'none' },
+    }));
   if (n.compression) out.compression = n.compression;
-  if (j.encryptionProfile !== undefined) out.encryptionProfile = j.encryptionProfile === null ? null : { id: -1, name: String(j.encryptionProfile) };
-  if (j.notifications !== undefined) out.notifications = j.notifications.map((n) => ({ channel: { id: -1, name: String(n.channel ?? n.channelId), kind: '' }, condition: n.condition ?? n.when ?? 'failure' }));
+  if (j.encryptionProfile !== undefined)
+    out.encryptionProfile = j.encryptionProfile === null ? null : { id: -1, name: String(j.encryptionProfile) };
+  if (j.notifications !== undefined)
+    out.notifications = j.notifications.map((n) => ({
+      channel: { id: -1, name: String(n.channel ?? n.channelId), kind: '' },
+      condition: n.condition ?? n.when ?? 'failure',
+    }));
   return out;
 }

@@ -5,7 +5,14 @@ import { canSeeCustomer, customerScope, requireAccess, type Actor } from './acce
 import { audit, type ServiceDeps } from './service-deps.js';
 
 export function customerDto(c: CustomerRow) {
-  return { id: c.id, name: c.name, slug: c.slug, active: c.active === 1, timezone: c.timezone, createdAt: new Date(c.created_at).toISOString() };
+  return {
+    id: c.id,
+    name: c.name,
+    slug: c.slug,
+    active: c.active === 1,
+    timezone: c.timezone,
+    createdAt: new Date(c.created_at).toISOString(),
+  };
 }
 
 export class CustomerService {
@@ -29,7 +36,10 @@ export class CustomerService {
   async resolve(actor: Actor, ref?: number | string | null): Promise<CustomerRow> {
     const repo = this.deps.repos.customers;
     if (ref !== undefined && ref !== null && ref !== '') {
-      const c = typeof ref === 'number' || /^\d+$/.test(String(ref)) ? await repo.get(Number(ref)) : await repo.findByNameOrSlug(String(ref));
+      const c =
+        typeof ref === 'number' || /^\d+$/.test(String(ref))
+          ? await repo.get(Number(ref))
+          : await repo.findByNameOrSlug(String(ref));
       if (!c || !canSeeCustomer(actor, c.id)) throw new NotFoundError(`customer '${ref}' not found`);
       return c;
     }
@@ -45,11 +55,23 @@ export class CustomerService {
     if (!actor.allCustomers) throw new NotFoundError('customers not found');
     const name = String(input.name ?? '').trim();
     if (!name || name.length > 200) throw new ValidationError('customer.name must be 1–200 characters');
-    if (await this.deps.repos.customers.findByNameOrSlug(name)) throw new ConflictError(`customer '${name}' already exists`);
+    if (await this.deps.repos.customers.findByNameOrSlug(name))
+      throw new ConflictError(`customer '${name}' already exists`);
     let slug = slugify(name);
     for (let i = 2; await this.deps.repos.customers.findByNameOrSlug(slug); i++) slug = `${slugify(name)}-${i}`;
-    const c = await this.deps.repos.customers.insert({ name, slug, timezone: input.timezone ?? null, now: this.deps.clock() });
-    await audit(this.deps, actor, { action: 'create', entity: 'customer', entityId: c.id, customerId: c.id, after: customerDto(c) });
+    const c = await this.deps.repos.customers.insert({
+      name,
+      slug,
+      timezone: input.timezone ?? null,
+      now: this.deps.clock(),
+    });
+    await audit(this.deps, actor, {
+      action: 'create',
+      entity: 'customer',
+      entityId: c.id,
+      customerId: c.id,
+      after: customerDto(c),
+    });
     return customerDto(c);
   }
 
@@ -68,7 +90,14 @@ export class CustomerService {
     if (input.timezone !== undefined) patch.timezone = input.timezone;
     await this.deps.repos.customers.update(id, patch);
     const after = (await this.deps.repos.customers.get(id))!;
-    await audit(this.deps, actor, { action: 'update', entity: 'customer', entityId: id, customerId: id, before: customerDto(before), after: customerDto(after) });
+    await audit(this.deps, actor, {
+      action: 'update',
+      entity: 'customer',
+      entityId: id,
+      customerId: id,
+      before: customerDto(before),
+      after: customerDto(after),
+    });
     return customerDto(after);
   }
 }

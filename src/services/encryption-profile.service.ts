@@ -7,7 +7,13 @@ import { checkName } from './resource.service.js';
 import { audit, type ServiceDeps } from './service-deps.js';
 
 function dto(p: EncryptionProfileRow) {
-  return { id: p.id, customerId: p.customer_id, name: p.name, keyId: p.key_id, createdAt: new Date(p.created_at).toISOString() };
+  return {
+    id: p.id,
+    customerId: p.customer_id,
+    name: p.name,
+    keyId: p.key_id,
+    createdAt: new Date(p.created_at).toISOString(),
+  };
 }
 
 /** Named AES-256 keys. The key itself is sealed with the master key and only leaves as a recovery kit. */
@@ -30,10 +36,12 @@ export class EncryptionProfileService {
     else if (customerId !== undefined) row = await repo.byName(customerId, ref);
     else {
       const all = (await repo.list(customerScope(actor))).filter((p) => p.name === ref);
-      if (all.length > 1) throw new ConflictError(`encryption profile '${ref}' exists for several customers; use its id`);
+      if (all.length > 1)
+        throw new ConflictError(`encryption profile '${ref}' exists for several customers; use its id`);
       row = all[0];
     }
-    if (!row || !canSeeCustomer(actor, row.customer_id)) throw new NotFoundError(`encryption profile '${ref}' not found`);
+    if (!row || !canSeeCustomer(actor, row.customer_id))
+      throw new NotFoundError(`encryption profile '${ref}' not found`);
     return row;
   }
 
@@ -42,11 +50,15 @@ export class EncryptionProfileService {
   }
 
   /** Generates a key, or imports one (recovery kit, hex or base64) to read older backups. */
-  async create(actor: Actor, input: { name: string; customer?: number | string | null; customerId?: number | null; key?: string }) {
+  async create(
+    actor: Actor,
+    input: { name: string; customer?: number | string | null; customerId?: number | null; key?: string },
+  ) {
     const customer = await this.customers.resolve(actor, input.customerId ?? input.customer);
     requireAccess(actor, 'write', customer.id, 'encryption profile');
     const name = checkName(input.name, 'encryptionProfile');
-    if (await this.deps.repos.profiles.byName(customer.id, name)) throw new ConflictError(`encryption profile '${name}' already exists`);
+    if (await this.deps.repos.profiles.byName(customer.id, name))
+      throw new ConflictError(`encryption profile '${name}' already exists`);
     const key = input.key ? parseKeyFile(input.key).key : generateProfileKey();
     const row = await this.deps.repos.profiles.insert({
       customerId: customer.id,
@@ -55,7 +67,13 @@ export class EncryptionProfileService {
       keySealed: this.deps.box.seal({ key: key.toString('base64') }),
       now: this.deps.clock(),
     });
-    await audit(this.deps, actor, { action: input.key ? 'import' : 'create', entity: 'encryption_profile', entityId: row.id, customerId: customer.id, after: dto(row) });
+    await audit(this.deps, actor, {
+      action: input.key ? 'import' : 'create',
+      entity: 'encryption_profile',
+      entityId: row.id,
+      customerId: customer.id,
+      after: dto(row),
+    });
     return dto(row);
   }
 
@@ -64,8 +82,17 @@ export class EncryptionProfileService {
     const row = await this.find(actor, ref);
     requireAccess(actor, 'export_key', row.customer_id, 'encryption profile');
     const key = this.keyOf(row);
-    await audit(this.deps, actor, { action: 'export_key', entity: 'encryption_profile', entityId: row.id, customerId: row.customer_id });
-    return { kit: formatRecoveryKit({ name: row.name, key, createdAt: new Date(row.created_at) }), keyId: row.key_id, name: row.name };
+    await audit(this.deps, actor, {
+      action: 'export_key',
+      entity: 'encryption_profile',
+      entityId: row.id,
+      customerId: row.customer_id,
+    });
+    return {
+      kit: formatRecoveryKit({ name: row.name, key, createdAt: new Date(row.created_at) }),
+      keyId: row.key_id,
+      name: row.name,
+    };
   }
 
   async delete(actor: Actor, ref: number | string): Promise<void> {
@@ -74,7 +101,13 @@ export class EncryptionProfileService {
     const users = await this.usedBy(row.id);
     if (users.length) throw new ConflictError(`encryption profile '${row.name}' is used by job(s) ${users.join(', ')}`);
     await this.deps.repos.profiles.delete(row.id);
-    await audit(this.deps, actor, { action: 'delete', entity: 'encryption_profile', entityId: row.id, customerId: row.customer_id, before: dto(row) });
+    await audit(this.deps, actor, {
+      action: 'delete',
+      entity: 'encryption_profile',
+      entityId: row.id,
+      customerId: row.customer_id,
+      before: dto(row),
+    });
   }
 
   keyOf(row: EncryptionProfileRow): Buffer {

@@ -1,4 +1,11 @@
-import { NOTIFY_CONDITIONS, type CompressionSettings, type NotifyCondition, type RetentionPolicy, type RunStatus, type Schedule } from '../core/domain.js';
+import {
+  NOTIFY_CONDITIONS,
+  type CompressionSettings,
+  type NotifyCondition,
+  type RetentionPolicy,
+  type RunStatus,
+  type Schedule,
+} from '../core/domain.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { selectRetention, validateRetention } from '../core/retention.js';
 import { jobStatus } from '../core/run-status.js';
@@ -64,9 +71,12 @@ export class JobService {
     if (input.compression !== undefined) out.compression = validateCompression(input.compression);
     if (input.destinations !== undefined) {
       if (!Array.isArray(input.destinations)) throw new ValidationError('job.destinations must be a list');
-      out.retentions = input.destinations.map((d, i) => validateRetention(d?.retention ?? { type: 'none' }, `destinations[${i}].retention`));
+      out.retentions = input.destinations.map((d, i) =>
+        validateRetention(d?.retention ?? { type: 'none' }, `destinations[${i}].retention`),
+      );
     }
-    if (input.timeoutSeconds !== undefined) out.timeoutSeconds = parseDuration(input.timeoutSeconds, 'job.timeoutSeconds');
+    if (input.timeoutSeconds !== undefined)
+      out.timeoutSeconds = parseDuration(input.timeoutSeconds, 'job.timeoutSeconds');
     else if (input.timeout !== undefined) out.timeoutSeconds = parseDuration(input.timeout, 'job.timeout');
     return out;
   }
@@ -89,7 +99,10 @@ export class JobService {
         }
       }
       const rows = await repo.byName(name, customerScope(actor), customerId);
-      if (rows.length > 1) throw new ConflictError(`job name '${text}' exists for several customers; use the job id or customer-slug/name`);
+      if (rows.length > 1)
+        throw new ConflictError(
+          `job name '${text}' exists for several customers; use the job id or customer-slug/name`,
+        );
       job = rows[0];
     }
     if (!job || !canSeeCustomer(actor, job.customer_id)) throw new NotFoundError(`job '${text}' not found`);
@@ -102,9 +115,24 @@ export class JobService {
     return this.dto(job);
   }
 
-  async list(actor: Actor, q: { kind?: string | undefined; status?: string | undefined; q?: string | undefined; customerId?: number | undefined; archived?: boolean | undefined }) {
+  async list(
+    actor: Actor,
+    q: {
+      kind?: string | undefined;
+      status?: string | undefined;
+      q?: string | undefined;
+      customerId?: number | undefined;
+      archived?: boolean | undefined;
+    },
+  ) {
     requireAccess(actor, 'read', q.customerId, 'jobs');
-    const rows = await this.deps.repos.jobs.list({ scope: customerScope(actor), kind: q.kind, customerId: q.customerId, q: q.q, archived: q.archived ?? false });
+    const rows = await this.deps.repos.jobs.list({
+      scope: customerScope(actor),
+      kind: q.kind,
+      customerId: q.customerId,
+      q: q.q,
+      archived: q.archived ?? false,
+    });
     const statuses = q.status ? q.status.split(',').map((s) => s.trim()) : null;
     const items = [];
     for (const row of rows) {
@@ -116,10 +144,16 @@ export class JobService {
 
   async dto(job: JobRow, listRow?: JobListRow) {
     const repos = this.deps.repos;
-    const [customer, dests, notes] = await Promise.all([repos.customers.get(job.customer_id), repos.jobs.destinations(job.id), repos.jobs.notifications(job.id)]);
+    const [customer, dests, notes] = await Promise.all([
+      repos.customers.get(job.customer_id),
+      repos.jobs.destinations(job.id),
+      repos.jobs.notifications(job.id),
+    ]);
     const schedule = JSON.parse(job.schedule) as Schedule;
     const config = JSON.parse(job.config) as Record<string, unknown>;
-    const lastRunId = listRow ? listRow.last_run_id : (await repos.runs.recentForJob(job.id, 5)).find((r) => r.status !== 'queued' && r.status !== 'running')?.id;
+    const lastRunId = listRow
+      ? listRow.last_run_id
+      : (await repos.runs.recentForJob(job.id, 5)).find((r) => r.status !== 'queued' && r.status !== 'running')?.id;
     const activeRunId = listRow ? listRow.active_run_id : (await repos.runs.activeForJob(job.id))?.id;
     const lastRun = lastRunId ? await repos.runs.get(lastRunId) : undefined;
     const isBackup = job.kind === 'backup';
@@ -129,13 +163,21 @@ export class JobService {
     const destinations = await Promise.all(
       dests.map(async (d) => {
         const row = await repos.destinations.get(d.destination_id);
-        return { id: d.destination_id, name: row?.name ?? '?', kind: row?.kind ?? '?', retention: JSON.parse(d.retention) as RetentionPolicy };
+        return {
+          id: d.destination_id,
+          name: row?.name ?? '?',
+          kind: row?.kind ?? '?',
+          retention: JSON.parse(d.retention) as RetentionPolicy,
+        };
       }),
     );
     const notifications = await Promise.all(
       notes.map(async (n) => {
         const row = await repos.channels.get(n.channel_id);
-        return { channel: { id: n.channel_id, name: row?.name ?? '?', kind: row?.kind ?? '?' }, condition: n.condition };
+        return {
+          channel: { id: n.channel_id, name: row?.name ?? '?', kind: row?.kind ?? '?' },
+          condition: n.condition,
+        };
       }),
     );
     return {
@@ -154,7 +196,10 @@ export class JobService {
       }),
       activeRunId: activeRunId ?? null,
       schedule,
-      scheduleText: schedule.type === 'automatic' ? `Automatic (${describeSchedule(effectiveSchedule(schedule, config.task as string))})` : describeSchedule(schedule),
+      scheduleText:
+        schedule.type === 'automatic'
+          ? `Automatic (${describeSchedule(effectiveSchedule(schedule, config.task as string))})`
+          : describeSchedule(schedule),
       nextRunAt: iso(job.next_fire_at),
       lastRun: lastRun ? runDto(lastRun) : null,
       source: source ? { id: source.id, name: source.name, kind: source.kind } : null,
@@ -171,7 +216,12 @@ export class JobService {
     };
   }
 
-  private async nextFire(schedule: Schedule, enabled: boolean, archived: boolean, job?: JobRow): Promise<number | null> {
+  private async nextFire(
+    schedule: Schedule,
+    enabled: boolean,
+    archived: boolean,
+    job?: JobRow,
+  ): Promise<number | null> {
     if (!enabled || archived) return null;
     const task = job?.kind === 'system' ? ((JSON.parse(job.config) as { task?: string }).task ?? null) : null;
     return nextFireAfter(effectiveSchedule(schedule, task), new Date(this.deps.clock()))?.getTime() ?? null;
@@ -181,27 +231,44 @@ export class JobService {
   private async resolve(actor: Actor, customerId: number, input: JobInput, base?: JobRow) {
     const tz = (await this.s.settings.current()).timezone;
     const old = base ? (JSON.parse(base.config) as BackupJobConfig) : undefined;
-    const schedule = input.schedule !== undefined ? validateSchedule(input.schedule, tz) : base ? (JSON.parse(base.schedule) as Schedule) : ({ type: 'manual' } as Schedule);
+    const schedule =
+      input.schedule !== undefined
+        ? validateSchedule(input.schedule, tz)
+        : base
+          ? (JSON.parse(base.schedule) as Schedule)
+          : ({ type: 'manual' } as Schedule);
 
     const sourceRef = input.sourceId ?? input.source;
     let sourceId = old?.sourceId;
     if (sourceRef !== undefined) {
-      const src = await this.s.sources.find(actor, sourceRef, typeof sourceRef === 'string' && !/^\d+$/.test(sourceRef) ? customerId : undefined);
-      if (src.customer_id !== customerId) throw new ValidationError(`job.source '${src.name}' belongs to another customer`);
+      const src = await this.s.sources.find(
+        actor,
+        sourceRef,
+        typeof sourceRef === 'string' && !/^\d+$/.test(sourceRef) ? customerId : undefined,
+      );
+      if (src.customer_id !== customerId)
+        throw new ValidationError(`job.source '${src.name}' belongs to another customer`);
       sourceId = src.id;
     }
     if (sourceId === undefined) throw new ValidationError('job.source is required for a backup job');
 
     let destinations: ResolvedDestination[] | undefined;
     if (input.destinations !== undefined) {
-      if (!Array.isArray(input.destinations) || input.destinations.length === 0) throw new ValidationError('job.destinations must list at least one destination');
+      if (!Array.isArray(input.destinations) || input.destinations.length === 0)
+        throw new ValidationError('job.destinations must list at least one destination');
       destinations = [];
       for (const [i, d] of input.destinations.entries()) {
         const ref = d?.destinationId ?? d?.destination;
         if (ref === undefined) throw new ValidationError(`job.destinations[${i}].destination is required`);
-        const row = await this.s.destinations.find(actor, ref, typeof ref === 'string' && !/^\d+$/.test(ref) ? customerId : undefined);
-        if (row.customer_id !== customerId) throw new ValidationError(`job.destinations[${i}]: destination '${row.name}' belongs to another customer`);
-        if (destinations.some((x) => x.destinationId === row.id)) throw new ValidationError(`job.destinations[${i}]: destination '${row.name}' is listed twice`);
+        const row = await this.s.destinations.find(
+          actor,
+          ref,
+          typeof ref === 'string' && !/^\d+$/.test(ref) ? customerId : undefined,
+        );
+        if (row.customer_id !== customerId)
+          throw new ValidationError(`job.destinations[${i}]: destination '${row.name}' belongs to another customer`);
+        if (destinations.some((x) => x.destinationId === row.id))
+          throw new ValidationError(`job.destinations[${i}]: destination '${row.name}' is listed twice`);
         let retention: RetentionPolicy;
         try {
           retention = validateRetention(d.retention ?? { type: 'none' });
@@ -219,10 +286,16 @@ export class JobService {
       for (const [i, n] of input.notifications.entries()) {
         const ref = n?.channelId ?? n?.channel;
         if (ref === undefined) throw new ValidationError(`job.notifications[${i}].channel is required`);
-        const row = await this.s.channels.find(actor, ref, typeof ref === 'string' && !/^\d+$/.test(ref) ? customerId : undefined);
-        if (row.customer_id !== customerId) throw new ValidationError(`job.notifications[${i}]: channel '${row.name}' belongs to another customer`);
+        const row = await this.s.channels.find(
+          actor,
+          ref,
+          typeof ref === 'string' && !/^\d+$/.test(ref) ? customerId : undefined,
+        );
+        if (row.customer_id !== customerId)
+          throw new ValidationError(`job.notifications[${i}]: channel '${row.name}' belongs to another customer`);
         const condition = (n.condition ?? n.when ?? 'failure') as NotifyCondition;
-        if (!NOTIFY_CONDITIONS.includes(condition)) throw new ValidationError(`job.notifications[${i}].condition must be one of ${NOTIFY_CONDITIONS.join(', ')}`);
+        if (!NOTIFY_CONDITIONS.includes(condition))
+          throw new ValidationError(`job.notifications[${i}].condition must be one of ${NOTIFY_CONDITIONS.join(', ')}`);
         notifications.push({ channelId: row.id, condition });
       }
     }
@@ -232,26 +305,45 @@ export class JobService {
     if (profileRef !== undefined) {
       if (profileRef === null || profileRef === '') encryptionProfileId = null;
       else {
-        const p = await this.s.profiles.find(actor, profileRef, typeof profileRef === 'string' && !/^\d+$/.test(profileRef) ? customerId : undefined);
-        if (p.customer_id !== customerId) throw new ValidationError(`job.encryptionProfile '${p.name}' belongs to another customer`);
+        const p = await this.s.profiles.find(
+          actor,
+          profileRef,
+          typeof profileRef === 'string' && !/^\d+$/.test(profileRef) ? customerId : undefined,
+        );
+        if (p.customer_id !== customerId)
+          throw new ValidationError(`job.encryptionProfile '${p.name}' belongs to another customer`);
         encryptionProfileId = p.id;
       }
     }
 
-    const compression = input.compression !== undefined ? validateCompression(input.compression) : (old?.compression ?? validateCompression({ algorithm: 'zstd' }));
+    const compression =
+      input.compression !== undefined
+        ? validateCompression(input.compression)
+        : (old?.compression ?? validateCompression({ algorithm: 'zstd' }));
     let timeoutSeconds = old?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     if (input.timeoutSeconds !== undefined) timeoutSeconds = parseDuration(input.timeoutSeconds, 'job.timeoutSeconds');
     else if (input.timeout !== undefined) timeoutSeconds = parseDuration(input.timeout, 'job.timeout');
-    if (timeoutSeconds < 10 || timeoutSeconds > 7 * 86400) throw new ValidationError('job.timeout must be between 10 seconds and 7 days');
+    if (timeoutSeconds < 10 || timeoutSeconds > 7 * 86400)
+      throw new ValidationError('job.timeout must be between 10 seconds and 7 days');
 
     const sizeCheck = { ...DEFAULT_SIZE_CHECK, ...(old?.sizeCheck ?? {}), ...(input.sizeCheck ?? {}) };
-    if (!Number.isInteger(sizeCheck.minBytes) || sizeCheck.minBytes < 0) throw new ValidationError('job.sizeCheck.minBytes must be a non-negative integer');
-    if (typeof sizeCheck.minRatio !== 'number' || sizeCheck.minRatio < 0 || sizeCheck.minRatio > 1) throw new ValidationError('job.sizeCheck.minRatio must be between 0 and 1');
+    if (!Number.isInteger(sizeCheck.minBytes) || sizeCheck.minBytes < 0)
+      throw new ValidationError('job.sizeCheck.minBytes must be a non-negative integer');
+    if (typeof sizeCheck.minRatio !== 'number' || sizeCheck.minRatio < 0 || sizeCheck.minRatio > 1)
+      throw new ValidationError('job.sizeCheck.minRatio must be between 0 and 1');
 
     let database = old?.database;
-    if (input.database !== undefined) database = input.database === null || input.database === '' ? undefined : String(input.database);
+    if (input.database !== undefined)
+      database = input.database === null || input.database === '' ? undefined : String(input.database);
 
-    const config: BackupJobConfig = { sourceId, compression, encryptionProfileId, timeoutSeconds, sizeCheck, ...(database ? { database } : {}) };
+    const config: BackupJobConfig = {
+      sourceId,
+      compression,
+      encryptionProfileId,
+      timeoutSeconds,
+      sizeCheck,
+      ...(database ? { database } : {}),
+    };
     return { schedule, config, destinations, notifications };
   }
 
@@ -259,9 +351,13 @@ export class JobService {
     const customer = await this.s.customers.resolve(actor, input.customerId ?? input.customer);
     requireAccess(actor, 'write', customer.id, 'job');
     const kind = input.kind ?? 'backup';
-    if (kind !== 'backup') throw new ValidationError(`job.kind '${kind}' cannot be created here (backup jobs only; system jobs are built in)`);
+    if (kind !== 'backup')
+      throw new ValidationError(
+        `job.kind '${kind}' cannot be created here (backup jobs only; system jobs are built in)`,
+      );
     const name = checkName(input.name, 'job');
-    if ((await this.deps.repos.jobs.byName(name, null, customer.id)).length) throw new ConflictError(`job '${name}' already exists for customer '${customer.name}'`);
+    if ((await this.deps.repos.jobs.byName(name, null, customer.id)).length)
+      throw new ConflictError(`job '${name}' already exists for customer '${customer.name}'`);
     const r = await this.resolve(actor, customer.id, input);
     const enabled = input.enabled ?? true;
     const now = this.deps.clock();
@@ -280,13 +376,29 @@ export class JobService {
         created_at: now,
         updated_at: now,
       });
-      await tx.jobs.replaceDestinations(row.id, (r.destinations ?? []).map((d, i) => ({ destination_id: d.destinationId, position: i, retention: JSON.stringify(d.retention) })));
-      await tx.jobs.replaceNotifications(row.id, (r.notifications ?? []).map((n) => ({ channel_id: n.channelId, condition: n.condition })));
+      await tx.jobs.replaceDestinations(
+        row.id,
+        (r.destinations ?? []).map((d, i) => ({
+          destination_id: d.destinationId,
+          position: i,
+          retention: JSON.stringify(d.retention),
+        })),
+      );
+      await tx.jobs.replaceNotifications(
+        row.id,
+        (r.notifications ?? []).map((n) => ({ channel_id: n.channelId, condition: n.condition })),
+      );
       return row;
     });
     this.s.onScheduleChange();
     const dto = await this.dto(job);
-    await audit(this.deps, actor, { action: 'create', entity: 'job', entityId: job.id, customerId: customer.id, after: dto });
+    await audit(this.deps, actor, {
+      action: 'create',
+      entity: 'job',
+      entityId: job.id,
+      customerId: customer.id,
+      after: dto,
+    });
     return dto;
   }
 
@@ -296,14 +408,16 @@ export class JobService {
     if (job.kind === 'system') return this.updateSystem(actor, job, input);
     if (input.customer !== undefined || input.customerId !== undefined) {
       const c = await this.s.customers.resolve(actor, input.customerId ?? input.customer);
-      if (c.id !== job.customer_id) throw new ValidationError('job.customer cannot be changed; duplicate the job for the other customer');
+      if (c.id !== job.customer_id)
+        throw new ValidationError('job.customer cannot be changed; duplicate the job for the other customer');
     }
     if (input.kind !== undefined && input.kind !== job.kind) throw new ValidationError('job.kind cannot be changed');
     const before = await this.dto(job);
     let name = job.name;
     if (input.name !== undefined && input.name !== job.name) {
       name = checkName(input.name, 'job');
-      if ((await this.deps.repos.jobs.byName(name, null, job.customer_id)).length) throw new ConflictError(`job '${name}' already exists`);
+      if ((await this.deps.repos.jobs.byName(name, null, job.customer_id)).length)
+        throw new ConflictError(`job '${name}' already exists`);
     }
     const r = await this.resolve(actor, job.customer_id, input, job);
     const enabled = input.enabled ?? job.enabled === 1;
@@ -318,12 +432,30 @@ export class JobService {
         updated_at: this.deps.clock(),
       });
       if (r.destinations)
-        await tx.jobs.replaceDestinations(job.id, r.destinations.map((d, i) => ({ destination_id: d.destinationId, position: i, retention: JSON.stringify(d.retention) })));
-      if (r.notifications) await tx.jobs.replaceNotifications(job.id, r.notifications.map((n) => ({ channel_id: n.channelId, condition: n.condition })));
+        await tx.jobs.replaceDestinations(
+          job.id,
+          r.destinations.map((d, i) => ({
+            destination_id: d.destinationId,
+            position: i,
+            retention: JSON.stringify(d.retention),
+          })),
+        );
+      if (r.notifications)
+        await tx.jobs.replaceNotifications(
+          job.id,
+          r.notifications.map((n) => ({ channel_id: n.channelId, condition: n.condition })),
+        );
     });
     this.s.onScheduleChange();
     const after = await this.dto((await this.deps.repos.jobs.get(job.id))!);
-    await audit(this.deps, actor, { action: 'update', entity: 'job', entityId: job.id, customerId: job.customer_id, before, after });
+    await audit(this.deps, actor, {
+      action: 'update',
+      entity: 'job',
+      entityId: job.id,
+      customerId: job.customer_id,
+      before,
+      after,
+    });
     return after;
   }
 
@@ -331,9 +463,11 @@ export class JobService {
   private async updateSystem(actor: Actor, job: JobRow, input: JobInput) {
     requireAccess(actor, 'admin', job.customer_id, 'system job');
     const allowed = ['schedule', 'enabled'];
-    for (const k of Object.keys(input)) if (!allowed.includes(k)) throw new ValidationError(`job.${k} cannot be changed on a system job`);
+    for (const k of Object.keys(input))
+      if (!allowed.includes(k)) throw new ValidationError(`job.${k} cannot be changed on a system job`);
     const tz = (await this.s.settings.current()).timezone;
-    const schedule = input.schedule !== undefined ? validateSchedule(input.schedule, tz) : (JSON.parse(job.schedule) as Schedule);
+    const schedule =
+      input.schedule !== undefined ? validateSchedule(input.schedule, tz) : (JSON.parse(job.schedule) as Schedule);
     const enabled = input.enabled ?? job.enabled === 1;
     await this.deps.repos.jobs.update(job.id, {
       schedule: JSON.stringify(schedule),
@@ -350,8 +484,19 @@ export class JobService {
     const job = await this.find(actor, ref);
     requireAccess(actor, 'run', job.customer_id, 'job');
     if (job.archived_at !== null) throw new ConflictError(`job '${job.name}' is archived; unarchive it to run it`);
-    const run = await this.s.runs.enqueue({ job, operation: job.kind === 'system' ? 'system' : 'backup', trigger, requestedBy: actor.userId });
-    await audit(this.deps, actor, { action: 'run', entity: 'job', entityId: job.id, customerId: job.customer_id, after: { runId: run.id } });
+    const run = await this.s.runs.enqueue({
+      job,
+      operation: job.kind === 'system' ? 'system' : 'backup',
+      trigger,
+      requestedBy: actor.userId,
+    });
+    await audit(this.deps, actor, {
+      action: 'run',
+      entity: 'job',
+      entityId: job.id,
+      customerId: job.customer_id,
+      after: { runId: run.id },
+    });
     return this.s.runs.get(actor, run.id);
   }
 
@@ -359,9 +504,18 @@ export class JobService {
     const job = await this.find(actor, ref);
     requireAccess(actor, 'write', job.customer_id, 'job');
     const schedule = JSON.parse(job.schedule) as Schedule;
-    await this.deps.repos.jobs.update(job.id, { enabled: enabled ? 1 : 0, next_fire_at: await this.nextFire(schedule, enabled, job.archived_at !== null, job), updated_at: this.deps.clock() });
+    await this.deps.repos.jobs.update(job.id, {
+      enabled: enabled ? 1 : 0,
+      next_fire_at: await this.nextFire(schedule, enabled, job.archived_at !== null, job),
+      updated_at: this.deps.clock(),
+    });
     this.s.onScheduleChange();
-    await audit(this.deps, actor, { action: enabled ? 'enable' : 'disable', entity: 'job', entityId: job.id, customerId: job.customer_id });
+    await audit(this.deps, actor, {
+      action: enabled ? 'enable' : 'disable',
+      entity: 'job',
+      entityId: job.id,
+      customerId: job.customer_id,
+    });
     return this.dto((await this.deps.repos.jobs.get(job.id))!);
   }
 
@@ -376,7 +530,12 @@ export class JobService {
       updated_at: this.deps.clock(),
     });
     this.s.onScheduleChange();
-    await audit(this.deps, actor, { action: archived ? 'archive' : 'unarchive', entity: 'job', entityId: job.id, customerId: job.customer_id });
+    await audit(this.deps, actor, {
+      action: archived ? 'archive' : 'unarchive',
+      entity: 'job',
+      entityId: job.id,
+      customerId: job.customer_id,
+    });
     return this.dto((await this.deps.repos.jobs.get(job.id))!);
   }
 
@@ -385,7 +544,9 @@ export class JobService {
     requireAccess(actor, 'write', job.customer_id, 'job');
     if (job.kind !== 'backup') throw new ValidationError('only backup jobs can be duplicated');
     let name = newName ? checkName(newName, 'job') : `${job.name} (copy)`;
-    if (!newName) for (let i = 2; (await this.deps.repos.jobs.byName(name, null, job.customer_id)).length; i++) name = `${job.name} (copy ${i})`;
+    if (!newName)
+      for (let i = 2; (await this.deps.repos.jobs.byName(name, null, job.customer_id)).length; i++)
+        name = `${job.name} (copy ${i})`;
     const cfg = JSON.parse(job.config) as BackupJobConfig;
     const dests = await this.deps.repos.jobs.destinations(job.id);
     const notes = await this.deps.repos.jobs.notifications(job.id);
@@ -398,7 +559,10 @@ export class JobService {
       schedule: JSON.parse(job.schedule) as unknown,
       sourceId: cfg.sourceId,
       database: cfg.database ?? null,
-      destinations: dests.map((d) => ({ destinationId: d.destination_id, retention: JSON.parse(d.retention) as unknown })),
+      destinations: dests.map((d) => ({
+        destinationId: d.destination_id,
+        retention: JSON.parse(d.retention) as unknown,
+      })),
       compression: cfg.compression,
       encryptionProfileId: cfg.encryptionProfileId,
       timeoutSeconds: cfg.timeoutSeconds,
@@ -413,18 +577,30 @@ export class JobService {
     requireAccess(actor, 'write', job.customer_id, 'job');
     if (job.kind === 'system') throw new ValidationError('system jobs cannot be deleted; disable them instead');
     const active = await this.deps.repos.runs.activeForJob(job.id);
-    if (active) throw new ConflictError(`job '${job.name}' has a ${active.status} run (#${active.id}); cancel it first`);
+    if (active)
+      throw new ConflictError(`job '${job.name}' has a ${active.status} run (#${active.id}); cancel it first`);
     const before = await this.dto(job);
     await this.deps.repos.jobs.update(job.id, { deleted_at: this.deps.clock(), next_fire_at: null, enabled: 0 });
     this.s.onScheduleChange();
-    await audit(this.deps, actor, { action: 'delete', entity: 'job', entityId: job.id, customerId: job.customer_id, before });
+    await audit(this.deps, actor, {
+      action: 'delete',
+      entity: 'job',
+      entityId: job.id,
+      customerId: job.customer_id,
+      before,
+    });
     return { deleted: true, backupsKept: (await this.deps.repos.backups.list({ scope: null, jobId: job.id })).length };
   }
 
   async events(actor: Actor, ref: number | string) {
     const job = await this.find(actor, ref);
     requireAccess(actor, 'read', job.customer_id, 'job');
-    return (await this.deps.repos.jobs.events(job.id)).map((e) => ({ id: e.id, at: iso(e.at), level: e.level, message: e.message }));
+    return (await this.deps.repos.jobs.events(job.id)).map((e) => ({
+      id: e.id,
+      at: iso(e.at),
+      level: e.level,
+      message: e.message,
+    }));
   }
 
   /** What retention would delete now, per destination, without deleting anything. */
@@ -434,19 +610,39 @@ export class JobService {
     const tz = (await this.s.settings.current()).timezone;
     const schedule = JSON.parse(job.schedule) as Schedule;
     const timezone = 'timezone' in schedule ? schedule.timezone : tz;
-    const dests = (await this.deps.repos.jobs.destinations(job.id)).filter((d) => input.destinationId === undefined || d.destination_id === input.destinationId);
+    const dests = (await this.deps.repos.jobs.destinations(job.id)).filter(
+      (d) => input.destinationId === undefined || d.destination_id === input.destinationId,
+    );
     const out = [];
     for (const d of dests) {
-      const policy = input.retention !== undefined ? validateRetention(input.retention) : (JSON.parse(d.retention) as RetentionPolicy);
+      const policy =
+        input.retention !== undefined
+          ? validateRetention(input.retention)
+          : (JSON.parse(d.retention) as RetentionPolicy);
       const backups = await this.deps.repos.backups.forRetention(job.id, d.destination_id);
       const result = selectRetention(
-        backups.map((b) => ({ id: b.id, createdAt: new Date(b.created_at), pinned: b.pinned === 1, status: 'success' as const })),
+        backups.map((b) => ({
+          id: b.id,
+          createdAt: new Date(b.created_at),
+          pinned: b.pinned === 1,
+          status: 'success' as const,
+        })),
         policy,
         { timezone, now: new Date(this.deps.clock()) },
       );
       const byId = new Map(backups.map((b) => [b.id, b]));
-      const show = (x: { id: number; reasons: string[] }) => ({ id: x.id, key: byId.get(x.id)?.object_key, createdAt: iso(byId.get(x.id)?.created_at), reasons: x.reasons });
-      out.push({ destinationId: d.destination_id, policy, keep: result.keep.map(show), delete: result.delete.map(show) });
+      const show = (x: { id: number; reasons: string[] }) => ({
+        id: x.id,
+        key: byId.get(x.id)?.object_key,
+        createdAt: iso(byId.get(x.id)?.created_at),
+        reasons: x.reasons,
+      });
+      out.push({
+        destinationId: d.destination_id,
+        policy,
+        keep: result.keep.map(show),
+        delete: result.delete.map(show),
+      });
     }
     return { destinations: out };
   }

@@ -63,7 +63,9 @@ export class ResourceService {
       kind: row.kind,
       config: JSON.parse(row.config) as Record<string, unknown>,
       secretFields: adapter.secretFields,
-      hasSecret: Object.fromEntries(adapter.secretFields.map((f) => [f, secrets[f] !== undefined && secrets[f] !== null && secrets[f] !== ''])),
+      hasSecret: Object.fromEntries(
+        adapter.secretFields.map((f) => [f, secrets[f] !== undefined && secrets[f] !== null && secrets[f] !== '']),
+      ),
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
@@ -80,7 +82,10 @@ export class ResourceService {
     let row: ConfiguredRow | undefined;
     if (typeof ref === 'number' || /^\d+$/.test(ref)) row = await this.repo.get(Number(ref));
     if (!row && typeof ref === 'string') {
-      const rows = customerId !== undefined ? [await this.repo.byName(customerId, ref)].filter((r) => !!r) : await this.repo.byNameAnyCustomer(ref, customerScope(actor));
+      const rows =
+        customerId !== undefined
+          ? [await this.repo.byName(customerId, ref)].filter((r) => !!r)
+          : await this.repo.byNameAnyCustomer(ref, customerScope(actor));
       if (rows.length > 1) throw new ConflictError(`${this.label(ref)} exists for several customers; use its id`);
       row = rows[0];
     }
@@ -101,7 +106,8 @@ export class ResourceService {
     if (!input.kind) throw new ValidationError(`${this.entity}.kind is required`);
     const adapter = await this.loadAdapter(input.kind);
     const full = validate(adapter.configSchema, input.config ?? {}, `${this.entity}.config`);
-    if (await this.repo.byName(customer.id, name)) throw new ConflictError(`${this.entity} '${name}' already exists for customer '${customer.name}'`);
+    if (await this.repo.byName(customer.id, name))
+      throw new ConflictError(`${this.entity} '${name}' already exists for customer '${customer.name}'`);
     const [plain, secret] = splitFields(full as Record<string, unknown>, adapter.secretFields);
     const row = await this.repo.insert({
       customerId: customer.id,
@@ -111,7 +117,13 @@ export class ResourceService {
       secrets: Object.keys(secret).length ? this.deps.box.seal(secret) : null,
       now: this.deps.clock(),
     });
-    await audit(this.deps, actor, { action: 'create', entity: this.entity, entityId: row.id, customerId: customer.id, after: { name, kind: row.kind, config: plain } });
+    await audit(this.deps, actor, {
+      action: 'create',
+      entity: this.entity,
+      entityId: row.id,
+      customerId: customer.id,
+      after: { name, kind: row.kind, config: plain },
+    });
     return this.dto(row);
   }
 
@@ -122,13 +134,15 @@ export class ResourceService {
   async update(actor: Actor, ref: number | string, input: ResourceInput): Promise<ResourceDto> {
     const row = await this.find(actor, ref);
     requireAccess(actor, 'write', row.customer_id, this.entity);
-    if (input.kind && input.kind !== row.kind) throw new ValidationError(`${this.entity}.kind cannot be changed (is ${row.kind}); create a new ${this.entity}`);
+    if (input.kind && input.kind !== row.kind)
+      throw new ValidationError(`${this.entity}.kind cannot be changed (is ${row.kind}); create a new ${this.entity}`);
     const adapter = await this.loadAdapter(row.kind);
     const oldSecrets = row.secrets ? this.deps.box.open<Record<string, unknown>>(row.secrets) : {};
     const patch: { name?: string; config?: string; secrets?: string | null; now: number } = { now: this.deps.clock() };
     if (input.name !== undefined && input.name !== row.name) {
       const name = checkName(input.name, this.entity);
-      if (await this.repo.byName(row.customer_id, name)) throw new ConflictError(`${this.entity} '${name}' already exists`);
+      if (await this.repo.byName(row.customer_id, name))
+        throw new ConflictError(`${this.entity} '${name}' already exists`);
       patch.name = name;
     }
     if (input.config) {
@@ -147,7 +161,11 @@ export class ResourceService {
       entityId: row.id,
       customerId: row.customer_id,
       before: { name: row.name, config: JSON.parse(row.config) as unknown },
-      after: { name: after.name, config: JSON.parse(after.config) as unknown, secretsChanged: patch.secrets !== undefined && patch.secrets !== row.secrets },
+      after: {
+        name: after.name,
+        config: JSON.parse(after.config) as unknown,
+        secretsChanged: patch.secrets !== undefined && patch.secrets !== row.secrets,
+      },
     });
     return this.dto(after);
   }
@@ -156,16 +174,29 @@ export class ResourceService {
     const row = await this.find(actor, ref);
     requireAccess(actor, 'write', row.customer_id, this.entity);
     const users = await this.usedBy(row.id);
-    if (users.length) throw new ConflictError(`${this.entity} '${row.name}' is used by job(s) ${users.map((u) => `'${u}'`).join(', ')}`);
+    if (users.length)
+      throw new ConflictError(
+        `${this.entity} '${row.name}' is used by job(s) ${users.map((u) => `'${u}'`).join(', ')}`,
+      );
     await this.repo.delete(row.id);
-    await audit(this.deps, actor, { action: 'delete', entity: this.entity, entityId: row.id, customerId: row.customer_id, before: { name: row.name, kind: row.kind } });
+    await audit(this.deps, actor, {
+      action: 'delete',
+      entity: this.entity,
+      entityId: row.id,
+      customerId: row.customer_id,
+      before: { name: row.name, kind: row.kind },
+    });
   }
 
   /**
    * Validates a config for `kind` without saving; with `currentId`, left-out secrets are taken
    * from the stored ones (as update does). Returns the normalised plain part and the secrets.
    */
-  async validateConfig(kind: string, config: Record<string, unknown>, currentId?: number): Promise<{ plain: Record<string, unknown>; secret: Record<string, unknown> }> {
+  async validateConfig(
+    kind: string,
+    config: Record<string, unknown>,
+    currentId?: number,
+  ): Promise<{ plain: Record<string, unknown>; secret: Record<string, unknown> }> {
     const adapter = await this.loadAdapter(kind);
     const stored = currentId !== undefined ? (await this.resolvedConfig(currentId)).config : {};
     const oldSecrets = Object.fromEntries(adapter.secretFields.filter((f) => f in stored).map((f) => [f, stored[f]]));
@@ -204,6 +235,7 @@ export function checkName(input: unknown, entity: string): string {
   const name = typeof input === 'string' ? input.trim() : '';
   if (!name) throw new ValidationError(`${entity}.name is required`);
   if (name.length > 200) throw new ValidationError(`${entity}.name must be at most 200 characters`);
-  if (/[\u0000-\u001f/\\]/.test(name)) throw new ValidationError(`${entity}.name must not contain control characters, / or \\`);
+  if (/[\u0000-\u001f/\\]/.test(name))
+    throw new ValidationError(`${entity}.name must not contain control characters, / or \\`);
   return name;
 }

@@ -19,7 +19,9 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+  return (
+    e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
 }
 
 export function runDto(r: RunWithJob | (RunRow & { job_name?: string }), backupIds: number[] = []) {
@@ -113,11 +115,26 @@ export class RunService {
 
   async list(
     actor: Actor,
-    q: { jobId?: number | undefined; status?: string | undefined; operation?: string | undefined; from?: string | undefined; to?: string | undefined; page?: number | undefined; pageSize?: number | undefined },
+    q: {
+      jobId?: number | undefined;
+      status?: string | undefined;
+      operation?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+      page?: number | undefined;
+      pageSize?: number | undefined;
+    },
   ) {
     requireAccess(actor, 'read', undefined, 'runs');
-    const status = q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    for (const s of status ?? []) if (!RUN_STATUSES.includes(s as RunStatus)) throw new ValidationError(`status: '${s}' is not a run status (${RUN_STATUSES.join(', ')})`);
+    const status = q.status
+      ? q.status
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
+    for (const s of status ?? [])
+      if (!RUN_STATUSES.includes(s as RunStatus))
+        throw new ValidationError(`status: '${s}' is not a run status (${RUN_STATUSES.join(', ')})`);
     const page = q.page ?? 1;
     const pageSize = Math.min(q.pageSize ?? 50, 500);
     const time = (v: string | undefined, field: string) => {
@@ -154,7 +171,13 @@ export class RunService {
     requireAccess(actor, 'run', run.customer_id, 'run');
     const now = this.deps.clock();
     if (run.status === 'queued') {
-      if (await this.deps.repos.runs.transition(id, ['queued'], { status: 'cancelled', finished_at: now, error: `cancelled by ${actor.username} before it started` })) {
+      if (
+        await this.deps.repos.runs.transition(id, ['queued'], {
+          status: 'cancelled',
+          finished_at: now,
+          error: `cancelled by ${actor.username} before it started`,
+        })
+      ) {
         this.events.emit('status', { runId: id, status: 'cancelled' });
       }
     } else if (run.status === 'running') {

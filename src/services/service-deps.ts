@@ -25,7 +25,14 @@ export function redact(value: unknown, secretFields: readonly string[] = []): un
 export async function audit(
   deps: ServiceDeps,
   actor: Actor,
-  e: { action: string; entity: string; entityId: string | number | null; customerId: number | null; before?: unknown; after?: unknown },
+  e: {
+    action: string;
+    entity: string;
+    entityId: string | number | null;
+    customerId: number | null;
+    before?: unknown;
+    after?: unknown;
+  },
 ): Promise<void> {
   await deps.repos.audit.insert({
     at: deps.clock(),

@@ -55,26 +55,37 @@ export class SettingsService {
     const before = await this.current();
     const next: Partial<InstanceSettings> = {};
     for (const key of Object.keys(input)) {
-      if (!(key in DEFAULTS)) throw new ValidationError(`settings.${key} is not a setting (known: ${Object.keys(DEFAULTS).join(', ')})`);
+      if (!(key in DEFAULTS))
+        throw new ValidationError(`settings.${key} is not a setting (known: ${Object.keys(DEFAULTS).join(', ')})`);
     }
     if (input.maxConcurrentRuns !== undefined) {
       const n = input.maxConcurrentRuns;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 64) throw new ValidationError('settings.maxConcurrentRuns must be an integer from 1 to 64');
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 64)
+        throw new ValidationError('settings.maxConcurrentRuns must be an integer from 1 to 64');
       next.maxConcurrentRuns = n;
     }
     if (input.timezone !== undefined) {
-      if (typeof input.timezone !== 'string' || !isTimeZone(input.timezone)) throw new ValidationError(`settings.timezone: '${String(input.timezone)}' is not a known time zone`);
+      if (typeof input.timezone !== 'string' || !isTimeZone(input.timezone))
+        throw new ValidationError(`settings.timezone: '${String(input.timezone)}' is not a known time zone`);
       next.timezone = input.timezone;
     }
     if (input.catchUpWindowSeconds !== undefined) {
       const n = input.catchUpWindowSeconds;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 7 * 86400) throw new ValidationError('settings.catchUpWindowSeconds must be an integer from 0 to 604800');
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 7 * 86400)
+        throw new ValidationError('settings.catchUpWindowSeconds must be an integer from 0 to 604800');
       next.catchUpWindowSeconds = n;
     }
     for (const [k, v] of Object.entries(next)) await this.deps.repos.settings.set(k, v);
     this.cache = null;
     const after = await this.current();
-    await audit(this.deps, actor, { action: 'update', entity: 'settings', entityId: null, customerId: null, before, after });
+    await audit(this.deps, actor, {
+      action: 'update',
+      entity: 'settings',
+      entityId: null,
+      customerId: null,
+      before,
+      after,
+    });
     for (const fn of this.listeners) fn(after);
     return after;
   }

@@ -9,6 +9,11 @@ export interface SourceContext {
   log: LogFn;
   /** A private directory for option files (0700); removed by the caller afterwards. */
   scratchDir: string;
+  /**
+   * Why `test` is called: before a backup the data must exist; before a restore the target may
+   * not exist yet (it is created), only being able to create it matters. Default 'backup'.
+   */
+  purpose?: 'backup' | 'restore';
 }
 
 export interface DumpResult {

@@ -12,7 +12,11 @@ export class BackupRepository {
       .innerJoin('jobs', 'jobs.id', 'backups.job_id')
       .innerJoin('destinations', 'destinations.id', 'backups.destination_id')
       .selectAll('backups')
-      .select(['jobs.name as job_name', 'destinations.name as destination_name', 'destinations.kind as destination_kind'])
+      .select([
+        'jobs.name as job_name',
+        'destinations.name as destination_name',
+        'destinations.kind as destination_kind',
+      ])
       .where('backups.deleted_at', 'is', null);
   }
 
@@ -20,12 +24,21 @@ export class BackupRepository {
     return this.base().where('backups.id', '=', id).executeTakeFirst();
   }
 
-  list(f: { scope: readonly number[] | null; jobId?: number | undefined; destinationId?: number | undefined; limit?: number }): Promise<BackupWithNames[]> {
+  list(f: {
+    scope: readonly number[] | null;
+    jobId?: number | undefined;
+    destinationId?: number | undefined;
+    limit?: number;
+  }): Promise<BackupWithNames[]> {
     let q = this.base();
     if (f.scope) q = q.where('backups.customer_id', 'in', f.scope.length ? [...f.scope] : [-1]);
     if (f.jobId !== undefined) q = q.where('backups.job_id', '=', f.jobId);
     if (f.destinationId !== undefined) q = q.where('backups.destination_id', '=', f.destinationId);
-    return q.orderBy('backups.created_at', 'desc').orderBy('backups.id', 'desc').limit(f.limit ?? 1000).execute();
+    return q
+      .orderBy('backups.created_at', 'desc')
+      .orderBy('backups.id', 'desc')
+      .limit(f.limit ?? 1000)
+      .execute();
   }
 
   forRetention(jobId: number, destinationId: number): Promise<BackupRow[]> {
@@ -43,7 +56,10 @@ export class BackupRepository {
     return this.db.insertInto('backups').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
-  async update(id: number, patch: { pinned?: number; verified_at?: number | null; deleted_at?: number | null }): Promise<void> {
+  async update(
+    id: number,
+    patch: { pinned?: number; verified_at?: number | null; deleted_at?: number | null },
+  ): Promise<void> {
     await this.db.updateTable('backups').set(patch).where('id', '=', id).execute();
   }
 
@@ -58,7 +74,11 @@ export class BackupRepository {
 
   /** Sum of bytes stored per customer, for metrics. */
   async totalSize(): Promise<number> {
-    const r = await this.db.selectFrom('backups').select((eb) => eb.fn.sum<number>('size').as('s')).where('deleted_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('backups')
+      .select((eb) => eb.fn.sum<number>('size').as('s'))
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     return Number(r?.s ?? 0);
   }
 }

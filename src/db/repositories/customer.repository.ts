@@ -31,12 +31,18 @@ export class CustomerRepository {
     return r;
   }
 
-  async update(id: number, patch: { name?: string; slug?: string; active?: number; timezone?: string | null }): Promise<void> {
+  async update(
+    id: number,
+    patch: { name?: string; slug?: string; active?: number; timezone?: string | null },
+  ): Promise<void> {
     await this.db.updateTable('customers').set(patch).where('id', '=', id).execute();
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

@@ -15,14 +15,25 @@ export class EncryptionProfileRepository {
   }
 
   byName(customerId: number, name: string): Promise<EncryptionProfileRow | undefined> {
-    return this.db.selectFrom('encryption_profiles').selectAll().where('customer_id', '=', customerId).where('name', '=', name).executeTakeFirst();
+    return this.db
+      .selectFrom('encryption_profiles')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   byKeyId(keyId: string): Promise<EncryptionProfileRow[]> {
     return this.db.selectFrom('encryption_profiles').selectAll().where('key_id', '=', keyId).execute();
   }
 
-  insert(r: { customerId: number; name: string; keyId: string; keySealed: string; now: number }): Promise<EncryptionProfileRow> {
+  insert(r: {
+    customerId: number;
+    name: string;
+    keyId: string;
+    keySealed: string;
+    now: number;
+  }): Promise<EncryptionProfileRow> {
     return this.db
       .insertInto('encryption_profiles')
       .values({ customer_id: r.customerId, name: r.name, key_id: r.keyId, key_sealed: r.keySealed, created_at: r.now })

@@ -32,7 +32,12 @@ export class JobRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   get(id: number): Promise<JobRow | undefined> {
-    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
   }
 
   /** Live (not deleted) jobs with this name, limited to the caller's customers. */
@@ -92,16 +97,27 @@ export class JobRepository {
 
   async replaceDestinations(jobId: number, rows: Omit<JobDestinationRow, 'job_id'>[]): Promise<void> {
     await this.db.deleteFrom('job_destinations').where('job_id', '=', jobId).execute();
-    if (rows.length) await this.db.insertInto('job_destinations').values(rows.map((r) => ({ ...r, job_id: jobId }))).execute();
+    if (rows.length)
+      await this.db
+        .insertInto('job_destinations')
+        .values(rows.map((r) => ({ ...r, job_id: jobId })))
+        .execute();
   }
 
   async replaceNotifications(jobId: number, rows: Omit<JobNotificationRow, 'job_id'>[]): Promise<void> {
     await this.db.deleteFrom('job_notifications').where('job_id', '=', jobId).execute();
-    if (rows.length) await this.db.insertInto('job_notifications').values(rows.map((r) => ({ ...r, job_id: jobId }))).execute();
+    if (rows.length)
+      await this.db
+        .insertInto('job_notifications')
+        .values(rows.map((r) => ({ ...r, job_id: jobId })))
+        .execute();
   }
 
   /** Jobs that reference a resource, to refuse deleting a source/destination/channel in use. */
-  async usingResource(kind: 'source' | 'destination' | 'channel' | 'encryption_profile', id: number): Promise<string[]> {
+  async usingResource(
+    kind: 'source' | 'destination' | 'channel' | 'encryption_profile',
+    id: number,
+  ): Promise<string[]> {
     if (kind === 'destination') {
       const r = await this.db
         .selectFrom('job_destinations')
@@ -123,7 +139,12 @@ export class JobRepository {
       return [...new Set(r.map((x) => x.name))];
     }
     const field = kind === 'source' ? 'sourceId' : 'encryptionProfileId';
-    const rows = await this.db.selectFrom('jobs').select(['name', 'config']).where('deleted_at', 'is', null).where('kind', '=', 'backup').execute();
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['name', 'config'])
+      .where('deleted_at', 'is', null)
+      .where('kind', '=', 'backup')
+      .execute();
     return rows.filter((r) => (JSON.parse(r.config) as Record<string, unknown>)[field] === id).map((r) => r.name);
   }
 
@@ -132,7 +153,13 @@ export class JobRepository {
   }
 
   events(jobId: number, limit = 100) {
-    return this.db.selectFrom('job_events').select(['id', 'at', 'level', 'message']).where('job_id', '=', jobId).orderBy('id', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('job_events')
+      .select(['id', 'at', 'level', 'message'])
+      .where('job_id', '=', jobId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /** The earliest scheduled fire among enabled jobs, to arm the scheduler's single timer. */

@@ -30,7 +30,12 @@ export class ResourceRepository {
   }
 
   byName(customerId: number, name: string): Promise<ConfiguredRow | undefined> {
-    return this.db.selectFrom(this.t).selectAll().where('customer_id', '=', customerId).where('name', '=', name).executeTakeFirst();
+    return this.db
+      .selectFrom(this.t)
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   byNameAnyCustomer(name: string, scope: readonly number[] | null): Promise<ConfiguredRow[]> {
@@ -39,17 +44,39 @@ export class ResourceRepository {
     return q.execute();
   }
 
-  insert(row: { customerId: number; name: string; kind: string; config: string; secrets: string | null; now: number }): Promise<ConfiguredRow> {
+  insert(row: {
+    customerId: number;
+    name: string;
+    kind: string;
+    config: string;
+    secrets: string | null;
+    now: number;
+  }): Promise<ConfiguredRow> {
     return this.db
       .insertInto(this.t)
-      .values({ customer_id: row.customerId, name: row.name, kind: row.kind, config: row.config, secrets: row.secrets, created_at: row.now, updated_at: row.now })
+      .values({
+        customer_id: row.customerId,
+        name: row.name,
+        kind: row.kind,
+        config: row.config,
+        secrets: row.secrets,
+        created_at: row.now,
+        updated_at: row.now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   }
 
-  async update(id: number, patch: { name?: string; config?: string; secrets?: string | null; now: number }): Promise<void> {
+  async update(
+    id: number,
+    patch: { name?: string; config?: string; secrets?: string | null; now: number },
+  ): Promise<void> {
     const { now, ...rest } = patch;
-    await this.db.updateTable(this.t).set({ ...rest, updated_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable(this.t)
+      .set({ ...rest, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(id: number): Promise<void> {

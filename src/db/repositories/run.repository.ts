@@ -59,16 +59,33 @@ export class RunRepository {
 
   /** Updates only while the run is still in `fromStatus`; returns whether it changed. */
   async transition(id: number, fromStatus: readonly string[], patch: RunUpdate): Promise<boolean> {
-    const r = await this.db.updateTable('runs').set(patch).where('id', '=', id).where('status', 'in', [...fromStatus]).executeTakeFirst();
+    const r = await this.db
+      .updateTable('runs')
+      .set(patch)
+      .where('id', '=', id)
+      .where('status', 'in', [...fromStatus])
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
   activeForJob(jobId: number) {
-    return this.db.selectFrom('runs').selectAll().where('job_id', '=', jobId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
   }
 
   queued(limit: number) {
-    return this.db.selectFrom('runs').selectAll().where('status', '=', 'queued').orderBy('queued_at').orderBy('id').limit(limit).execute();
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .orderBy('queued_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   }
 
   running() {
@@ -76,7 +93,11 @@ export class RunRepository {
   }
 
   async countByStatus(): Promise<{ status: string; n: number }[]> {
-    const rows = await this.db.selectFrom('runs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const rows = await this.db
+      .selectFrom('runs')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
     return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
   }
 
@@ -91,6 +112,13 @@ export class RunRepository {
   }
 
   logs(runId: number, afterId: number, limit: number): Promise<RunLogRow[]> {
-    return this.db.selectFrom('run_logs').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return this.db
+      .selectFrom('run_logs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   }
 }

@@ -64,7 +64,10 @@ export class NodeRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async register(n: { id: string; hostname: string; pid: number; now: number }): Promise<void> {
-    await this.db.insertInto('nodes').values({ id: n.id, hostname: n.hostname, pid: n.pid, started_at: n.now, heartbeat_at: n.now }).execute();
+    await this.db
+      .insertInto('nodes')
+      .values({ id: n.id, hostname: n.hostname, pid: n.pid, started_at: n.now, heartbeat_at: n.now })
+      .execute();
   }
 
   async heartbeat(id: string, now: number): Promise<void> {

@@ -11,7 +11,11 @@ export class UserRepository {
 
   async withScope(user: UserRow | undefined): Promise<UserWithScope | undefined> {
     if (!user) return undefined;
-    const rows = await this.db.selectFrom('user_customers').select('customer_id').where('user_id', '=', user.id).execute();
+    const rows = await this.db
+      .selectFrom('user_customers')
+      .select('customer_id')
+      .where('user_id', '=', user.id)
+      .execute();
     return { ...user, customerIds: rows.map((r) => r.customer_id) };
   }
 
@@ -20,7 +24,9 @@ export class UserRepository {
   }
 
   async byUsername(username: string): Promise<UserWithScope | undefined> {
-    return this.withScope(await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst());
+    return this.withScope(
+      await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst(),
+    );
   }
 
   list(): Promise<UserRow[]> {
@@ -28,7 +34,10 @@ export class UserRepository {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -68,7 +77,10 @@ export class UserRepository {
   }
 
   async insertSession(tokenHash: string, userId: number, now: number, expiresAt: number): Promise<void> {
-    await this.db.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, created_at: now, expires_at: expiresAt }).execute();
+    await this.db
+      .insertInto('sessions')
+      .values({ token_hash: tokenHash, user_id: userId, created_at: now, expires_at: expiresAt })
+      .execute();
   }
 
   sessionByHash(tokenHash: string) {
@@ -83,10 +95,25 @@ export class UserRepository {
     await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
   }
 
-  async insertToken(t: { userId: number; name: string; tokenHash: string; role: string | null; now: number; expiresAt: number | null }) {
+  async insertToken(t: {
+    userId: number;
+    name: string;
+    tokenHash: string;
+    role: string | null;
+    now: number;
+    expiresAt: number | null;
+  }) {
     return this.db
       .insertInto('api_tokens')
-      .values({ user_id: t.userId, name: t.name, token_hash: t.tokenHash, role: t.role, created_at: t.now, expires_at: t.expiresAt, last_used_at: null })
+      .values({
+        user_id: t.userId,
+        name: t.name,
+        token_hash: t.tokenHash,
+        role: t.role,
+        created_at: t.now,
+        expires_at: t.expiresAt,
+        last_used_at: null,
+      })
       .returning(['id', 'name', 'created_at', 'expires_at', 'role'])
       .executeTakeFirstOrThrow();
   }
@@ -109,18 +136,29 @@ export class UserRepository {
   }
 
   async deleteToken(id: number, userId: number): Promise<number> {
-    const r = await this.db.deleteFrom('api_tokens').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('api_tokens')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 
   async insertSetupToken(tokenHash: string, userId: number, expiresAt: number): Promise<void> {
     await this.db.deleteFrom('setup_tokens').where('user_id', '=', userId).execute();
-    await this.db.insertInto('setup_tokens').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt }).execute();
+    await this.db
+      .insertInto('setup_tokens')
+      .values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })
+      .execute();
   }
 
   /** Consumes a setup token atomically: it works once. */
   async takeSetupToken(tokenHash: string, now: number): Promise<number | undefined> {
-    const row = await this.db.deleteFrom('setup_tokens').where('token_hash', '=', tokenHash).returning(['user_id', 'expires_at']).executeTakeFirst();
+    const row = await this.db
+      .deleteFrom('setup_tokens')
+      .where('token_hash', '=', tokenHash)
+      .returning(['user_id', 'expires_at'])
+      .executeTakeFirst();
     if (!row || row.expires_at < now) return undefined;
     return row.user_id;
   }

@@ -53,7 +53,10 @@ export const backupOperation: Operation = {
       const source = await loadSourceAdapter(sourceRow.kind);
       const check = await source.test(sourceConfig, { signal: ctx.signal, log: ctx.log, scratchDir });
       if (!check.ok) throw new RunFailure(`source '${sourceRow.name}' check failed: ${check.message}`);
-      ctx.log('info', `source '${sourceRow.name}' (${sourceRow.kind}) reachable${check.serverVersion ? `, server ${check.serverVersion}` : ''}`);
+      ctx.log(
+        'info',
+        `source '${sourceRow.name}' (${sourceRow.kind}) reachable${check.serverVersion ? `, server ${check.serverVersion}` : ''}`,
+      );
 
       let key: Buffer | null = null;
       let keyId: string | null = null;
@@ -69,10 +72,23 @@ export const backupOperation: Operation = {
         const { row, config } = await deps.destinations.resolvedConfig(d.destination_id);
         const adapter = await loadDestinationAdapter(row.kind);
         try {
-          opened.push({ id: row.id, name: row.name, kind: row.kind, retention: JSON.parse(d.retention) as RetentionPolicy, dest: await adapter.open(config) });
+          opened.push({
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            retention: JSON.parse(d.retention) as RetentionPolicy,
+            dest: await adapter.open(config),
+          });
         } catch (err) {
           ctx.log('error', `destination '${row.name}' unavailable: ${(err as Error).message}`);
-          opened.push({ id: row.id, name: row.name, kind: row.kind, retention: { type: 'none' }, dest: null as unknown as Destination, error: err as Error });
+          opened.push({
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            retention: { type: 'none' },
+            dest: null as unknown as Destination,
+            error: err as Error,
+          });
         }
       }
       if (!opened.some((d) => !d.error)) throw new RunFailure('no destination is available');
@@ -81,10 +97,24 @@ export const backupOperation: Operation = {
       ctx.beginStep('dump');
       const createdAt = deps.clock();
       const dump = await source.dump(sourceConfig, { signal: ctx.signal, log: ctx.log, scratchDir });
-      const ext = [dump.extension, compressionExtension(cfg.compression.algorithm), key ? ENCRYPTED_EXTENSION : ''].filter(Boolean).join('.');
-      const objectKey = artifactKey({ customerSlug: customer?.slug ?? 'customer', jobName: job.name, createdAt, runId: ctx.runId, extension: ext });
+      const ext = [dump.extension, compressionExtension(cfg.compression.algorithm), key ? ENCRYPTED_EXTENSION : '']
+        .filter(Boolean)
+        .join('.');
+      const objectKey = artifactKey({
+        customerSlug: customer?.slug ?? 'customer',
+        jobName: job.name,
+        createdAt,
+        runId: ctx.runId,
+        extension: ext,
+      });
       for (const d of opened) if (!d.error) d.upload = await d.dest.upload(objectKey, { runId: ctx.runId });
-      ctx.log('info', `writing ${objectKey} to ${opened.filter((d) => d.upload).map((d) => `'${d.name}'`).join(', ')}`);
+      ctx.log(
+        'info',
+        `writing ${objectKey} to ${opened
+          .filter((d) => d.upload)
+          .map((d) => `'${d.name}'`)
+          .join(', ')}`,
+      );
 
       let rawBytes = 0;
       const fan = new FanOut(
@@ -114,14 +144,20 @@ export const backupOperation: Operation = {
       );
       let toolVersion: string | undefined;
       try {
-        const [, done] = await Promise.all([pipeline([dump.stream as Readable, ...stages, fan], { signal: ctx.signal }), dumpDone]);
+        const [, done] = await Promise.all([
+          pipeline([dump.stream as Readable, ...stages, fan], { signal: ctx.signal }),
+          dumpDone,
+        ]);
         toolVersion = done.toolVersion;
       } catch (err) {
         await abortAll(opened);
         throw err;
       }
       const sha256 = fan.digest();
-      ctx.log('info', `dump finished: ${formatBytes(rawBytes)} read, ${formatBytes(fan.bytes)} stored (sha256 ${sha256.slice(0, 16)}…)`);
+      ctx.log(
+        'info',
+        `dump finished: ${formatBytes(rawBytes)} read, ${formatBytes(fan.bytes)} stored (sha256 ${sha256.slice(0, 16)}…)`,
+      );
 
       // An empty or implausibly small dump fails before anything becomes a backup.
       const tooSmall = await sizeProblem(deps, job, cfg, rawBytes);
@@ -162,7 +198,8 @@ export const backupOperation: Operation = {
             keyFor: async (id) => (key && id.toString('hex') === keyId ? key : deps.profiles.keyById(id)),
             signal: ctx.signal,
           });
-          if (v.rawSize !== rawBytes) throw new Error(`restored size ${v.rawSize} differs from dumped size ${rawBytes}`);
+          if (v.rawSize !== rawBytes)
+            throw new Error(`restored size ${v.rawSize} differs from dumped size ${rawBytes}`);
           verifiedAt[d.id] = deps.clock();
           ctx.log('info', `verified copy on '${d.name}'`);
         } catch (err) {
@@ -181,7 +218,12 @@ export const backupOperation: Operation = {
         job: { id: job.id, name: job.name },
         customer: { id: job.customer_id, slug: customer?.slug },
         run: { id: ctx.runId, trigger: ctx.run.trigger },
-        source: { id: sourceRow.id, name: sourceRow.name, kind: sourceRow.kind, database: sourceConfig.database ?? null },
+        source: {
+          id: sourceRow.id,
+          name: sourceRow.name,
+          kind: sourceRow.kind,
+          database: sourceConfig.database ?? null,
+        },
         createdAt: new Date(createdAt).toISOString(),
         rawSize: rawBytes,
         size: fan.bytes,
@@ -223,7 +265,13 @@ export const backupOperation: Operation = {
         backupIds.push(b.id);
       }
       const failedDests = opened.filter((d) => d.error);
-      const facts = { key: objectKey, rawSize: rawBytes, size: fan.bytes, sha256, destinations: good.map((d) => d.name) };
+      const facts = {
+        key: objectKey,
+        rawSize: rawBytes,
+        size: fan.bytes,
+        sha256,
+        destinations: good.map((d) => d.name),
+      };
 
       // ── retention: only after a clean run (never after a failed or partial one)
       ctx.beginStep('retention');
@@ -232,7 +280,17 @@ export const backupOperation: Operation = {
       } else {
         const schedule = JSON.parse(job.schedule) as Schedule;
         const timezone = 'timezone' in schedule ? schedule.timezone : (await deps.settings.current()).timezone;
-        for (const d of good) await applyRetention({ deps, ctx, jobId: job.id, destinationId: d.id, destName: d.name, dest: d.dest, policy: d.retention, timezone });
+        for (const d of good)
+          await applyRetention({
+            deps,
+            ctx,
+            jobId: job.id,
+            destinationId: d.id,
+            destName: d.name,
+            dest: d.dest,
+            policy: d.retention,
+            timezone,
+          });
       }
 
       if (failedDests.length) {
@@ -257,12 +315,22 @@ async function abortAll(opened: OpenedDestination[]): Promise<void> {
 }
 
 /** The "empty or implausibly small dump" rule (SPEC §2). */
-async function sizeProblem(deps: EngineDeps, job: JobRow, cfg: BackupJobConfig, rawBytes: number): Promise<string | null> {
+async function sizeProblem(
+  deps: EngineDeps,
+  job: JobRow,
+  cfg: BackupJobConfig,
+  rawBytes: number,
+): Promise<string | null> {
   if (rawBytes === 0) return 'the dump is empty (0 bytes)';
-  if (rawBytes < cfg.sizeCheck.minBytes) return `the dump is implausibly small: ${rawBytes} bytes, below the minimum of ${cfg.sizeCheck.minBytes}`;
+  if (rawBytes < cfg.sizeCheck.minBytes)
+    return `the dump is implausibly small: ${rawBytes} bytes, below the minimum of ${cfg.sizeCheck.minBytes}`;
   if (cfg.sizeCheck.minRatio > 0) {
     const recent = await deps.repos.runs.recentForJob(job.id, 20, 'backup');
-    const sizes = recent.filter((r) => r.status === 'success' && r.bytes_read > 0).slice(0, 5).map((r) => r.bytes_read).sort((a, b) => a - b);
+    const sizes = recent
+      .filter((r) => r.status === 'success' && r.bytes_read > 0)
+      .slice(0, 5)
+      .map((r) => r.bytes_read)
+      .sort((a, b) => a - b);
     if (sizes.length >= 3) {
       const median = sizes[Math.floor(sizes.length / 2)]!;
       if (rawBytes < median * cfg.sizeCheck.minRatio) {

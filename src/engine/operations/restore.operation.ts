@@ -28,15 +28,20 @@ export const restoreOperation: Operation = {
       const { row: target, config } = await deps.sources.resolvedConfig(params.sourceId);
       // Preflight: a PostgreSQL dump only goes into PostgreSQL, and so on.
       if (meta.source?.kind && meta.source.kind !== target.kind) {
-        throw new RunFailure(`backup ${backup.id} is a ${meta.source.kind} dump and cannot be restored into '${target.name}' (${target.kind})`);
+        throw new RunFailure(
+          `backup ${backup.id} is a ${meta.source.kind} dump and cannot be restored into '${target.name}' (${target.kind})`,
+        );
       }
       const adapter = await loadSourceAdapter(target.kind);
-      const check = await adapter.test(config, { signal: ctx.signal, log: ctx.log, scratchDir });
+      const check = await adapter.test(config, { signal: ctx.signal, log: ctx.log, scratchDir, purpose: 'restore' });
       if (!check.ok) throw new RunFailure(`target '${target.name}' is not reachable: ${check.message}`);
       const { row: destRow, config: destConfig } = await deps.destinations.resolvedConfig(backup.destination_id);
       const dest = await (await loadDestinationAdapter(destRow.kind)).open(destConfig);
       const targetDb = params.database ?? (config.database as string | undefined);
-      ctx.log('info', `restoring backup ${backup.id} (${backup.object_key}, ${formatBytes(backup.raw_size)}) into '${target.name}'${targetDb ? ` database '${targetDb}'` : ''}`);
+      ctx.log(
+        'info',
+        `restoring backup ${backup.id} (${backup.object_key}, ${formatBytes(backup.raw_size)}) into '${target.name}'${targetDb ? ` database '${targetDb}'` : ''}`,
+      );
 
       try {
         ctx.beginStep('download');
@@ -51,13 +56,10 @@ export const restoreOperation: Operation = {
         // Bytes reach the database tool only after their chunk authenticated; the stored hash is
         // checked at the end (the tool's transaction/ON_ERROR_STOP keeps a bad tail from landing).
         const plain = new PassThrough({ highWaterMark: 1 << 20 });
-        const feeding = pipeline([
-          input,
-          meter((n) => ctx.addRead(n)),
-          ...artifact.stages,
-          meter((n) => ctx.addWritten(n)),
-          plain,
-        ], { signal: ctx.signal });
+        const feeding = pipeline(
+          [input, meter((n) => ctx.addRead(n)), ...artifact.stages, meter((n) => ctx.addWritten(n)), plain],
+          { signal: ctx.signal },
+        );
         ctx.beginStep('restore');
         const restoring = adapter.restore(config, plain as Readable, {
           signal: ctx.signal,
@@ -66,7 +68,13 @@ export const restoreOperation: Operation = {
           extension: backup.extension,
           ...(params.database ? { targetDatabase: params.database } : {}),
         });
-        await Promise.all([feeding.catch((err: Error) => { plain.destroy(err); throw err; }), restoring]);
+        await Promise.all([
+          feeding.catch((err: Error) => {
+            plain.destroy(err);
+            throw err;
+          }),
+          restoring,
+        ]);
         artifact.checkHash();
       } finally {
         await dest.close().catch(() => undefined);

@@ -26,7 +26,12 @@ export async function applyRetention(opts: {
   }
   const backups = await deps.repos.backups.forRetention(opts.jobId, opts.destinationId);
   const decision = selectRetention(
-    backups.map((b) => ({ id: b.id, createdAt: new Date(b.created_at), pinned: b.pinned === 1, status: 'success' as const })),
+    backups.map((b) => ({
+      id: b.id,
+      createdAt: new Date(b.created_at),
+      pinned: b.pinned === 1,
+      status: 'success' as const,
+    })),
     opts.policy,
     { timezone: opts.timezone, now: new Date(deps.clock()) },
   );

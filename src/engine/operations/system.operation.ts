@@ -19,7 +19,9 @@ const tasks: Record<string, Task> = {
     const jobs = await deps.repos.jobs.list({ scope: null, kind: 'backup' });
     for (const job of jobs) {
       // Same rule as the run's own retention step: not after a failed or suspicious last run.
-      const last = (await deps.repos.runs.recentForJob(job.id, 5, 'backup')).find((r) => r.status !== 'queued' && r.status !== 'running');
+      const last = (await deps.repos.runs.recentForJob(job.id, 5, 'backup')).find(
+        (r) => r.status !== 'queued' && r.status !== 'running',
+      );
       if (!last || last.status !== 'success') {
         if (last) ctx.log('info', `job '${job.name}': skipped, its last backup run is ${last.status}`);
         continue;
@@ -31,7 +33,16 @@ const tasks: Record<string, Task> = {
         try {
           const dest = await (await loadDestinationAdapter(row.kind)).open(config);
           try {
-            await applyRetention({ deps, ctx, jobId: job.id, destinationId: row.id, destName: `${job.name} → ${row.name}`, dest, policy: JSON.parse(d.retention) as RetentionPolicy, timezone });
+            await applyRetention({
+              deps,
+              ctx,
+              jobId: job.id,
+              destinationId: row.id,
+              destName: `${job.name} → ${row.name}`,
+              dest,
+              policy: JSON.parse(d.retention) as RetentionPolicy,
+              timezone,
+            });
           } finally {
             await dest.close();
           }
@@ -41,7 +52,9 @@ const tasks: Record<string, Task> = {
         }
       }
     }
-    return warnings ? { status: 'warning', message: `${warnings} destination(s) could not be processed` } : { status: 'success' };
+    return warnings
+      ? { status: 'warning', message: `${warnings} destination(s) could not be processed` }
+      : { status: 'success' };
   },
 
   async temp_cleanup(ctx, deps) {

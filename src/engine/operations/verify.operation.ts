@@ -23,7 +23,8 @@ export const verifyOperation: Operation = {
       ctx.log('info', `verifying ${backup.object_key} on '${row.name}'`);
       const stat = await dest.stat(backup.object_key);
       if (!stat) throw new RunFailure(`${backup.object_key} is missing on '${row.name}'`);
-      if (stat.size !== backup.size) throw new RunFailure(`${backup.object_key} is ${stat.size} bytes on '${row.name}', ${backup.size} were stored`);
+      if (stat.size !== backup.size)
+        throw new RunFailure(`${backup.object_key} is ${stat.size} bytes on '${row.name}', ${backup.size} were stored`);
       try {
         const v = await verifyStoredObject({
           dest,
@@ -35,13 +36,17 @@ export const verifyOperation: Operation = {
           signal: ctx.signal,
           onBytes: (n) => ctx.addRead(n),
         });
-        if (v.rawSize !== backup.raw_size) throw new Error(`decompressed size ${v.rawSize} differs from the recorded ${backup.raw_size}`);
+        if (v.rawSize !== backup.raw_size)
+          throw new Error(`decompressed size ${v.rawSize} differs from the recorded ${backup.raw_size}`);
       } catch (err) {
         throw new RunFailure(`backup ${backup.id} failed verification: ${(err as Error).message}`);
       }
       ctx.beginStep('complete');
       await deps.repos.backups.update(backup.id, { verified_at: deps.clock() });
-      ctx.log('info', `backup ${backup.id} is intact (${formatBytes(backup.raw_size)} after decompression, SHA-256 matches, all chunks authenticated)`);
+      ctx.log(
+        'info',
+        `backup ${backup.id} is intact (${formatBytes(backup.raw_size)} after decompression, SHA-256 matches, all chunks authenticated)`,
+      );
       return { status: 'success', facts: { backupId: backup.id } };
     } finally {
       await dest.close().catch(() => undefined);

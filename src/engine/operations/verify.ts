@@ -27,7 +27,9 @@ export function openArtifact(opts: {
     stages,
     checkHash() {
       if (opts.sha256 && h.digest() !== opts.sha256) {
-        throw new IntegrityError(`stored file's SHA-256 ${h.digest().slice(0, 16)}… differs from the recorded ${opts.sha256.slice(0, 16)}… (file changed or damaged)`);
+        throw new IntegrityError(
+          `stored file's SHA-256 ${h.digest().slice(0, 16)}… differs from the recorded ${opts.sha256.slice(0, 16)}… (file changed or damaged)`,
+        );
       }
     },
   };
@@ -45,9 +47,26 @@ export async function verifyStoredObject(opts: {
   onBytes?: (n: number) => void;
 }): Promise<{ rawSize: number }> {
   const input = await opts.dest.read(opts.key);
-  const a = openArtifact({ input, sha256: opts.sha256, encrypted: opts.encrypted, compression: opts.compression, keyFor: opts.keyFor });
+  const a = openArtifact({
+    input,
+    sha256: opts.sha256,
+    encrypted: opts.encrypted,
+    compression: opts.compression,
+    keyFor: opts.keyFor,
+  });
   let rawSize = 0;
-  await pipeline([input, ...a.stages, meter((n) => { rawSize += n; opts.onBytes?.(n); }), sink()], opts.signal ? { signal: opts.signal } : {});
+  await pipeline(
+    [
+      input,
+      ...a.stages,
+      meter((n) => {
+        rawSize += n;
+        opts.onBytes?.(n);
+      }),
+      sink(),
+    ],
+    opts.signal ? { signal: opts.signal } : {},
+  );
   a.checkHash();
   return { rawSize };
 }

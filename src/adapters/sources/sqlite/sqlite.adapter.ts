@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SourceAdapter } from '../source.contract.js';
 import { parseSqliteConfig, sqliteConfigSchema } from './sqlite.config.js';
@@ -10,9 +12,18 @@ export const sqliteSourceAdapter: SourceAdapter = {
   configSchema: sqliteConfigSchema,
   secretFields: [],
 
-  async test(raw) {
+  async test(raw, ctx) {
     const { path } = parseSqliteConfig(raw);
     let db: Database.Database | undefined;
+    if (ctx.purpose === 'restore' && !existsSync(path)) {
+      // A restore creates the file: what matters is that its directory is writable.
+      try {
+        accessSync(dirname(path), constants.W_OK);
+        return { ok: true, message: `${path} does not exist yet; the restore will create it` };
+      } catch {
+        return { ok: false, message: `cannot create ${path}: its directory is missing or not writable` };
+      }
+    }
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
       const version = String(db.prepare('SELECT sqlite_version()').pluck().get());
