@@ -15,16 +15,22 @@ export function authRoutes(s: ApiServices, opts: { secureCookies: boolean }): Fa
         schema: {
           tags: ['auth'],
           summary: 'Sign in; optionally create an API token for the CLI',
-          body: Type.Object({
-            username: Type.String({ minLength: 1, maxLength: 200 }),
-            password: Type.String({ minLength: 1, maxLength: 1000 }),
-            createToken: Type.Optional(
-              Type.Object({
-                name: Type.String({ minLength: 1, maxLength: 100 }),
-                expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-              }),
-            ),
-          }),
+          body: Type.Object(
+            {
+              username: Type.String({ minLength: 1, maxLength: 200 }),
+              password: Type.String({ minLength: 1, maxLength: 1000 }),
+              createToken: Type.Optional(
+                Type.Object(
+                  {
+                    name: Type.String({ minLength: 1, maxLength: 100 }),
+                    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req, reply) => {
@@ -54,7 +60,10 @@ export function authRoutes(s: ApiServices, opts: { secureCookies: boolean }): Fa
         schema: {
           tags: ['auth'],
           summary: 'Set the first admin password from the one-time setup link',
-          body: Type.Object({ token: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) }),
+          body: Type.Object(
+            { token: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req) => ({ user: publicUser(await s.auth.completeSetup(req.body.token, req.body.password)) }),
@@ -70,11 +79,14 @@ export function authRoutes(s: ApiServices, opts: { secureCookies: boolean }): Fa
         schema: {
           tags: ['auth'],
           summary: 'Create an API token (its value is shown once)',
-          body: Type.Object({
-            name: Type.String({ minLength: 1, maxLength: 100 }),
-            expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-            role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))),
-          }),
+          body: Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 100 }),
+              expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+              role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))),
+            },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req, reply) => reply.status(201).send(await s.auth.createToken(actorOf(req), req.body)),
@@ -96,13 +108,16 @@ export function authRoutes(s: ApiServices, opts: { secureCookies: boolean }): Fa
         schema: {
           tags: ['users'],
           summary: 'Create a user with a role for all or listed customers',
-          body: Type.Object({
-            username: Type.String(),
-            password: Type.String(),
-            role: Type.Union(ROLES.map((r) => Type.Literal(r))),
-            allCustomers: Type.Optional(Type.Boolean()),
-            customerIds: Type.Optional(Type.Array(Type.Integer())),
-          }),
+          body: Type.Object(
+            {
+              username: Type.String(),
+              password: Type.String(),
+              role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+              allCustomers: Type.Optional(Type.Boolean()),
+              customerIds: Type.Optional(Type.Array(Type.Integer())),
+            },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req, reply) => reply.status(201).send(await s.auth.createUser(actorOf(req), req.body)),

@@ -118,7 +118,7 @@ export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['jobs'],
           params: JobParams,
-          body: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) })),
+          body: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) }, { additionalProperties: false })),
         },
       },
       async (req, reply) =>
@@ -167,7 +167,10 @@ export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
           summary: 'What a retention policy would delete now (dry run)',
           params: JobParams,
           body: Type.Optional(
-            Type.Object({ destinationId: Type.Optional(Type.Integer()), retention: Type.Optional(Type.Unknown()) }),
+            Type.Object(
+              { destinationId: Type.Optional(Type.Integer()), retention: Type.Optional(Type.Unknown()) },
+              { additionalProperties: false },
+            ),
           ),
         },
       },

@@ -3,6 +3,8 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Kind, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { SESSION_COOKIE } from '../services/auth.service.js';
@@ -19,6 +21,43 @@ import { settingsRoutes } from './settings.routes.js';
 
 /** Routes reachable without signing in. Everything else under /api needs a session or token. */
 const PUBLIC = new Set(['/api/auth/login', '/api/auth/setup', '/api/openapi.json', '/healthz', '/readyz', '/metrics']);
+
+/** host[:port] of an Origin header; null for "null" (sandboxed frames, file: pages) and garbage. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host || null;
+  } catch {
+    return null;
+  }
+}
+
+const bodyChecks = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+/**
+ * Strict check of a JSON body against the route's TypeBox schema, before Fastify's own
+ * validation: that one coerces types (needed for query strings and path parameters), which in a
+ * body would silently turn `{"name": 5}` into "5" or `"false"` into false. Returns the first
+ * problem with its field ("body.name: expected string"), or null.
+ */
+function bodyProblem(schema: unknown, body: unknown): string | null {
+  if (!schema || typeof schema !== 'object' || !(Kind in schema)) return null;
+  let check = bodyChecks.get(schema as TSchema);
+  if (!check) {
+    check = TypeCompiler.Compile(schema as TSchema);
+    bodyChecks.set(schema as TSchema, check);
+  }
+  if (check.Check(body)) return null;
+  const first = check.Errors(body).First();
+  if (!first) return 'body is invalid';
+  const field = first.path ? `body.${first.path.replace(/^\//, '').replace(/\//g, '.')}` : 'body';
+  const message =
+    first.message === 'Expected required property'
+      ? 'is required'
+      : first.message === 'Unexpected property'
+        ? 'is not a known field'
+        : first.message.charAt(0).toLowerCase() + first.message.slice(1);
+  return `${field}: ${message}`;
+}
 
 export interface ApiOptions {
   logger: FastifyBaseLogger | false;
@@ -79,11 +118,9 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
           err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
             ? 'validation_failed'
             : (err.code ?? 'bad_request');
-        return reply
-          .status(err.statusCode)
-          .send({
-            error: { code: err.statusCode === 429 ? 'rate_limited' : code.toLowerCase(), message: err.message },
-          });
+        return reply.status(err.statusCode).send({
+          error: { code: err.statusCode === 429 ? 'rate_limited' : code.toLowerCase(), message: err.message },
+        });
       }
       req.log.error({ err }, 'unhandled error');
       return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
@@ -110,10 +147,16 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
     // cross-site requests; the Origin check covers older browsers.
     if (!bearer && req.method !== 'GET' && req.method !== 'HEAD') {
       const origin = req.headers.origin;
-      if (origin && new URL(origin).host !== req.headers.host) {
+      if (origin !== undefined && originHost(origin) !== req.headers.host) {
         return reply.status(403).send({ error: { code: 'forbidden', message: 'cross-origin request refused' } });
       }
     }
+  });
+
+  app.addHook('preValidation', async (req, reply) => {
+    if (req.body === undefined) return;
+    const problem = bodyProblem(req.routeOptions.schema?.body, req.body);
+    if (problem) return reply.status(400).send({ error: { code: 'validation_failed', message: problem } });
   });
 
   await app.register(healthRoutes(services, opts));

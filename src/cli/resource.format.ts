@@ -18,9 +18,7 @@ export function runsTable(runs: readonly Run[]): string {
       String(run.id),
       run.jobName,
       run.operation,
-      run.statusLabel && run.statusLabel.toLowerCase() !== run.status
-        ? `${run.status} (${run.statusLabel})`
-        : run.status,
+      statusText(run),
       run.trigger,
       formatTimestamp(run.startedAt ?? run.queuedAt),
       formatDuration(run.durationMs),
@@ -34,7 +32,7 @@ export function formatRun(run: Run): string {
     ['ID', String(run.id)],
     ['Job', `${run.jobName} (id ${run.jobId})`],
     ['Operation', run.operation],
-    ['Status', run.statusLabel ? `${run.status} (${run.statusLabel})` : run.status],
+    ['Status', statusText(run)],
     ['Trigger', run.trigger],
     ['Queued', formatTimestamp(run.queuedAt)],
     ['Started', formatTimestamp(run.startedAt)],
@@ -90,4 +88,10 @@ export function formatBackup(backup: Backup): string {
     ['Pinned', backup.pinned ? 'yes' : 'no'],
     ['Verified', formatTimestamp(backup.verifiedAt)],
   ]);
+}
+
+/** "success", or "success (Up to date)" when the label says more than the status. */
+function statusText(run: Run): string {
+  const label = run.statusLabel;
+  return label && label.toLowerCase() !== run.status ? `${run.status} (${label})` : run.status;
 }

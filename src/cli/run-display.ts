@@ -62,7 +62,8 @@ function lineDisplay(options: DisplayOptions): RunDisplay {
     status: (run) => stepChanged(run.step, run.status),
     log: (line) => write(`${formatLogLine(line)}\n`),
     progress: (progress) => {
-      if (!options.progress) return;
+      // Nothing moved yet (queued, initializing): a line of zeros says nothing.
+      if (!options.progress || !progress.bytesRead) return;
       const now = Date.now();
       if (now - lastProgressAt < interval) return;
       lastProgressAt = now;
@@ -134,6 +135,9 @@ function barDisplay(): RunDisplay {
     stop: () => {
       if (stopped) return;
       stopped = true;
+      // Log lines wait in a buffer for the next frame; a run that ends between two frames
+      // would lose them, so draw once more before stopping.
+      if (multibar.isActive) multibar.update();
       multibar.stop();
     },
   };

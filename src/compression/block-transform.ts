@@ -51,7 +51,9 @@ export class BlockTransform extends Transform {
   private tailDispatched = false;
 
   constructor(options: BlockTransformOptions) {
-    super();
+    // One block of writes queued ahead, so a worker that finishes finds its next block ready
+    // instead of waiting for a file read round trip.
+    super({ writableHighWaterMark: options.blockSize });
     if (!Number.isInteger(options.blockSize) || options.blockSize < 1) {
       throw new RangeError(`blockSize must be a positive integer, got ${options.blockSize}`);
     }

@@ -32,9 +32,9 @@ export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
 
 export interface CompressStreamOptions {
   /**
-   * Blocks being compressed at once (gzip, zstd): one per core plus one, so a core never
-   * waits while a finished block is handed over. gzip is further limited by the libuv
-   * threadpool (UV_THREADPOOL_SIZE, default 4), zstd by the worker pool size.
+   * Blocks being compressed at once (gzip, zstd), so a core never waits while a finished
+   * block is handed over. Default: for gzip one per core plus one, within the libuv threadpool
+   * (UV_THREADPOOL_SIZE, default 4) minus one; for zstd two per pool worker.
    */
   concurrency?: number;
   /** Input bytes per gzip member / zstd frame. Default 1 MiB. */
@@ -96,7 +96,9 @@ export function createCompressStream(settings: CompressionSettings, opts: Compre
 
 function defaultConcurrency(algorithm: CompressionAlgorithm): number {
   const cores = availableParallelism();
-  if (algorithm === 'zstd') return Math.min(cores, defaultZstdPoolSize()) + 1;
+  // Two blocks per zstd worker: one compressing, one queued in its port, so a worker never
+  // waits for the main thread to hand it the next block.
+  if (algorithm === 'zstd') return Math.min(cores, defaultZstdPoolSize()) * 2;
   // zlib's async API runs on the libuv threadpool, which file I/O and crypto share: leave
   // them one thread, or reads and writes would queue behind compression.
   const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;

@@ -59,26 +59,41 @@ export async function recoverInterrupted(deps: EngineDeps, opts: { startup: bool
     recovered.push(run.id);
     deps.log('warn', `run ${run.id} was interrupted (node ${run.node_id ?? '?'}) and is now failed`);
   }
-  if (recovered.length || opts.startup) await cleanupLeftovers(deps);
+  if (recovered.length || opts.startup) await cleanupLeftovers(deps, { startup: opts.startup });
   return recovered;
 }
 
-/** Scratch directories and partial uploads of runs that are not running anywhere. */
-export async function cleanupLeftovers(deps: EngineDeps): Promise<void> {
-  const running = new Set((await deps.repos.runs.running()).map((r) => r.id));
+/**
+ * Scratch directories and partial uploads of runs that are not running anywhere.
+ *
+ * This runs while other runs go on (here and, on PostgreSQL, on other nodes sharing a
+ * destination), so a file is only removed when its run is known to be over: a run that is
+ * queued or running now, or that is newer than the snapshot (queued and started while we
+ * were looking), keeps its files. Scratch entries without a run id (a source test's, say) may
+ * be in use by a request of this process, so they only go at start.
+ */
+export async function cleanupLeftovers(deps: EngineDeps, opts: { startup?: boolean } = {}): Promise<void> {
+  const runs = deps.repos.runs;
+  const newest = (await runs.list({ scope: null, page: 1, pageSize: 1 })).items[0]?.id ?? 0;
+  const active = (await runs.list({ scope: null, status: ['queued', 'running'], page: 1, pageSize: 1_000_000 })).items;
+  const keep = new Set(active.map((r) => r.id));
+  const inUse = (runId: number) => keep.has(runId) || runId > newest;
   const tmp = path.join(deps.dataDir, 'tmp');
   await mkdir(tmp, { recursive: true, mode: 0o700 });
   for (const name of await readdir(tmp)) {
     const m = /^run-(\d+)-/.exec(name);
-    if (m && running.has(Number(m[1]))) continue;
+    if (m ? inUse(Number(m[1])) : !opts.startup) continue;
     await rm(path.join(tmp, name), { recursive: true, force: true });
   }
+  // A run queued after the snapshot writes its partial only after its initialize step (source
+  // check, destinations opened), far later than this listing: the snapshot's ids suffice here.
+  const keepRunIds = [...keep];
   for (const d of await deps.repos.destinations.list(null)) {
     try {
       const { config } = await deps.destinations.resolvedConfig(d.id);
       const dest = await (await loadDestinationAdapter(d.kind)).open(config);
       try {
-        const n = await dest.cleanupPartials({ keepRunIds: [...running] });
+        const n = await dest.cleanupPartials({ keepRunIds });
         if (n) deps.log('info', `removed ${n} unfinished upload(s) from destination '${d.name}'`);
       } finally {
         await dest.close();

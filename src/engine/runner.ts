@@ -53,7 +53,7 @@ export class Runner {
     if (!claimed) return;
     const run = (await repos.runs.get(runId))!;
     this.deps.events.emit('status', { runId, status: 'running' });
-    const job = await repos.jobs.get(run.job_id);
+    const job = (await repos.jobs.get(run.job_id)) ?? (await this.deletedJobFor(run));
     const op = OPERATIONS[run.operation];
     const ctx = new RunContext(run, repos, this.deps.events, clock, op?.steps ?? []);
     this.active.set(runId, ctx);
@@ -169,6 +169,15 @@ export class Runner {
         )
         .catch(() => undefined);
     }
+  }
+
+  /**
+   * Deleting a job keeps its backups, and they stay verifiable and restorable: those runs still
+   * need the job row (name, customer). A backup run of a deleted job, though, must not happen.
+   */
+  private async deletedJobFor(run: RunRow): Promise<JobRow | undefined> {
+    if (run.operation !== 'restore' && run.operation !== 'verify') return undefined;
+    return this.deps.repos.db.kysely.selectFrom('jobs').selectAll().where('id', '=', run.job_id).executeTakeFirst();
   }
 
   /** Stops every local run; they end as failed ("interrupted"), the queue stays as it is. */

@@ -9,6 +9,13 @@ import type { EngineDeps } from './engine-deps.js';
 /** Re-read the earliest fire at least this often: other processes change jobs too. */
 const MAX_SLEEP_MS = 30_000;
 const BATCH = 500;
+/** After a tick that hit errors (database down...), wait this long instead of retrying at once. */
+const ERROR_BACKOFF_MS = 5_000;
+/**
+ * A fire handled at most this late is on time (timer latency, a busy event loop, a tick of
+ * another process): it runs as `schedule` whatever the catch-up window, even a window of 0.
+ */
+const ON_TIME_MS = 60_000;
 
 /**
  * One timer for the whole installation, armed for the earliest `next_fire_at` among jobs.
@@ -43,11 +50,12 @@ export class Scheduler {
     if (!this.stopped && !this.ticking) void this.arm();
   }
 
-  private async arm(): Promise<void> {
+  private async arm(minDelay = 0): Promise<void> {
     if (this.stopped) return;
     const earliest = await this.deps.repos.jobs.earliestFire();
     if (this.stopped) return;
-    const delay = earliest === null ? MAX_SLEEP_MS : Math.max(0, Math.min(MAX_SLEEP_MS, earliest - this.deps.clock()));
+    const delay =
+      earliest === null ? MAX_SLEEP_MS : Math.max(minDelay, Math.min(MAX_SLEEP_MS, earliest - this.deps.clock()));
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), delay);
     this.timer.unref();
@@ -56,19 +64,34 @@ export class Scheduler {
   tick(): Promise<void> {
     if (this.ticking) return this.ticking;
     this.ticking = (async () => {
+      let failed = false;
       try {
         for (;;) {
           const due = await this.deps.repos.jobs.due(this.deps.clock(), BATCH);
           if (!due.length) break;
-          for (const job of due) await this.fire(job);
-          if (due.length < BATCH) break;
+          // One job that cannot be fired must not hold back the jobs due after it.
+          for (const job of due) {
+            try {
+              await this.fire(job);
+            } catch (err) {
+              failed = true;
+              this.deps.log('error', `scheduler: job ${job.id} (${job.name}): ${(err as Error).message}`, {
+                jobId: job.id,
+              });
+            }
+          }
+          if (failed || due.length < BATCH) break;
         }
       } catch (err) {
+        failed = true;
         this.deps.log('error', `scheduler: ${(err as Error).message}`);
       } finally {
         this.ticking = null;
       }
-      await this.arm().catch((err: Error) => this.deps.log('error', `scheduler: ${err.message}`));
+      // A failed fire is still due: without a pause the timer would fire again at once, forever.
+      await this.arm(failed ? ERROR_BACKOFF_MS : 0).catch((err: Error) =>
+        this.deps.log('error', `scheduler: ${err.message}`),
+      );
     })();
     return this.ticking;
   }
@@ -77,31 +100,52 @@ export class Scheduler {
     const { repos, clock } = this.deps;
     const now = clock();
     const firedAt = job.next_fire_at!;
-    const task = job.kind === 'system' ? ((JSON.parse(job.config) as { task?: string }).task ?? null) : null;
-    const schedule = effectiveSchedule(JSON.parse(job.schedule) as Schedule, task);
     const enabled = job.enabled === 1 && job.archived_at === null && job.deleted_at === null;
-    // The next fire is computed from now, not from the missed one: a server that was down for
-    // a day catches up with one run, not with every fire it slept through.
-    const next = enabled ? (nextFireAfter(schedule, new Date(now))?.getTime() ?? null) : null;
+    let schedule: Schedule;
+    let next: number | null;
+    try {
+      const task = job.kind === 'system' ? ((JSON.parse(job.config) as { task?: string }).task ?? null) : null;
+      schedule = effectiveSchedule(JSON.parse(job.schedule) as Schedule, task);
+      // The next fire is computed from now, not from the missed one: a server that was down for
+      // a day catches up with one run, not with every fire it slept through.
+      next = enabled ? (nextFireAfter(schedule, new Date(now))?.getTime() ?? null) : null;
+    } catch (err) {
+      // A stored schedule that cannot be read would stay due forever: take the job off the
+      // schedule (saving the job again puts it back) and say why on the job.
+      if (await repos.jobs.claimFire(job.id, firedAt, null)) {
+        const msg = `schedule cannot be evaluated (${(err as Error).message}); the job is not scheduled until it is saved again`;
+        await repos.jobs.addEvent(job.id, now, 'error', msg);
+        this.deps.log('error', `scheduler: job ${job.id} (${job.name}): ${msg}`, { jobId: job.id });
+      }
+      return;
+    }
     if (!(await repos.jobs.claimFire(job.id, firedAt, next))) return;
     if (!enabled) return;
     const settings = await this.deps.settings.current();
+    const windowMs = settings.catchUpWindowSeconds * 1000;
     const lateMs = now - firedAt;
-    if (lateMs > settings.catchUpWindowSeconds * 1000) {
-      await repos.jobs.addEvent(
-        job.id,
-        now,
-        'warn',
-        `fire of ${new Date(firedAt).toISOString()} was missed while no scheduler ran; outside the catch-up window (${settings.catchUpWindowSeconds}s), not run`,
-      );
-      return;
+    let scheduledFor = firedAt;
+    if (lateMs > Math.max(windowMs, ON_TIME_MS)) {
+      // `firedAt` is only the oldest fire missed; a later one may still be within the window
+      // (a daily job after a 25-hour outage). Fires missed within the window run once.
+      const inWindow = nextFireAfter(schedule, new Date(Math.max(firedAt, now - windowMs) - 1))?.getTime() ?? null;
+      if (windowMs === 0 || inWindow === null || inWindow > now) {
+        await repos.jobs.addEvent(
+          job.id,
+          now,
+          'warn',
+          `fire of ${new Date(firedAt).toISOString()} was missed while no scheduler ran; outside the catch-up window (${settings.catchUpWindowSeconds}s), not run`,
+        );
+        return;
+      }
+      scheduledFor = inWindow;
     }
     try {
       await this.runs.enqueue({
         job,
         operation: job.kind === 'system' ? 'system' : 'backup',
-        trigger: lateMs > 60_000 ? 'catch_up' : 'schedule',
-        scheduledFor: firedAt,
+        trigger: lateMs > ON_TIME_MS ? 'catch_up' : 'schedule',
+        scheduledFor,
       });
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;

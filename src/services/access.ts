@@ -41,6 +41,11 @@ export function can(actor: Actor, permission: Permission): boolean {
   return GRANTS[actor.role].includes(permission);
 }
 
+/** Whether every permission of `inner` is also granted to `outer` (a token may narrow a role, never widen it). */
+export function roleWithin(inner: Role, outer: Role): boolean {
+  return GRANTS[inner].every((p) => GRANTS[outer].includes(p));
+}
+
 export function canSeeCustomer(actor: Actor, customerId: number): boolean {
   return actor.allCustomers || actor.customerIds.includes(customerId);
 }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { ROLES, type Role } from '../core/domain.js';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import type { UserWithScope } from '../db/repositories/user.repository.js';
-import { requireAccess, type Actor } from './access.js';
+import { requireAccess, roleWithin, type Actor } from './access.js';
 import { audit, type ServiceDeps } from './service-deps.js';
 
 // Algorithm.Argon2id of @node-rs/argon2 is an ambient const enum (unusable with verbatimModuleSyntax).
@@ -24,7 +24,13 @@ function newToken(prefix: string): string {
 }
 
 export function actorOf(user: UserWithScope, via: Actor['via'], roleOverride?: string | null): Actor {
-  const role = (roleOverride && ROLES.includes(roleOverride as Role) ? roleOverride : user.role) as Role;
+  // A token's role narrows the user's role; it never widens it (the user may have been demoted
+  // since the token was made), so an override that is not within the user's role is ignored.
+  const own = user.role as Role;
+  const role =
+    roleOverride && ROLES.includes(roleOverride as Role) && roleWithin(roleOverride as Role, own)
+      ? (roleOverride as Role)
+      : own;
   return {
     userId: user.id,
     username: user.username,
@@ -52,8 +58,24 @@ function checkPassword(password: unknown): string {
   return password;
 }
 
+/**
+ * Users are installation-wide: an admin scoped to some customers (a "customer admin") could
+ * otherwise create an all-customers admin or read every account.
+ */
+function requireInstanceAdmin(actor: Actor): void {
+  requireAccess(actor, 'admin', undefined, 'users');
+  if (!actor.allCustomers) throw new ForbiddenError('only installation administrators manage users');
+}
+
 export class AuthService {
   constructor(private readonly deps: ServiceDeps) {}
+
+  private dummy: Promise<string> | null = null;
+
+  private dummyHash(): Promise<string> {
+    this.dummy ??= this.hashPassword(randomBytes(16).toString('hex'));
+    return this.dummy;
+  }
 
   hashPassword(password: string): Promise<string> {
     return hash(password, { algorithm: ARGON2ID });
@@ -117,11 +139,11 @@ export class AuthService {
     password: string,
   ): Promise<{ user: UserWithScope; sessionToken: string; expiresAt: number }> {
     const user = await this.deps.repos.users.byUsername(String(username ?? ''));
-    const ok =
-      !!user &&
-      !!user.password_hash &&
-      user.disabled === 0 &&
-      (await verify(user.password_hash, String(password ?? '')));
+    // An unknown user costs one argon2 verification too, so the answer time does not tell
+    // which user names exist.
+    const stored = user?.password_hash ?? (await this.dummyHash());
+    const matches = await verify(stored, String(password ?? ''));
+    const ok = !!user && !!user.password_hash && user.disabled === 0 && matches;
     if (!ok || !user) {
       await this.deps.repos.audit.insert({
         at: this.deps.clock(),
@@ -153,6 +175,8 @@ export class AuthService {
     if (!name || name.length > 100) throw new ValidationError('token.name must be 1–100 characters');
     if (input.role !== undefined && !ROLES.includes(input.role as Role))
       throw new ValidationError(`token.role must be one of ${ROLES.join(', ')}`);
+    if (input.role !== undefined && !roleWithin(input.role as Role, actor.role))
+      throw new ForbiddenError(`token.role '${input.role}' is more than your own role (${actor.role}) allows`);
     const days = input.expiresInDays;
     if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650))
       throw new ValidationError('token.expiresInDays must be between 1 and 3650');
@@ -226,13 +250,13 @@ export class AuthService {
     actor: Actor,
     input: { username: string; password: string; role: string; allCustomers?: boolean; customerIds?: number[] },
   ) {
-    requireAccess(actor, 'admin', undefined, 'users');
+    requireInstanceAdmin(actor);
     const username = String(input.username ?? '').trim();
     if (!/^[A-Za-z0-9._@-]{2,64}$/.test(username))
       throw new ValidationError('user.username must be 2–64 letters, digits or . _ @ -');
     if (!ROLES.includes(input.role as Role)) throw new ValidationError(`user.role must be one of ${ROLES.join(', ')}`);
     if (await this.deps.repos.users.byUsername(username))
-      throw new ValidationError(`user.username '${username}' is taken`);
+      throw new ConflictError(`user.username '${username}' is taken`);
     const customerIds = [...new Set(input.customerIds ?? [])];
     for (const id of customerIds) {
       if (!(await this.deps.repos.customers.get(id)))
@@ -257,7 +281,7 @@ export class AuthService {
   }
 
   async listUsers(actor: Actor) {
-    requireAccess(actor, 'admin', undefined, 'users');
+    requireInstanceAdmin(actor);
     const rows = await this.deps.repos.users.list();
     return Promise.all(rows.map(async (r) => publicUser((await this.deps.repos.users.withScope(r))!)));
   }

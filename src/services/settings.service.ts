@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { ForbiddenError, ValidationError } from '../core/errors.js';
 import { requireAccess, type Actor } from './access.js';
 import { audit, type ServiceDeps } from './service-deps.js';
 
@@ -51,7 +51,7 @@ export class SettingsService {
 
   async update(actor: Actor, input: Partial<Record<keyof InstanceSettings, unknown>>): Promise<InstanceSettings> {
     requireAccess(actor, 'admin', undefined, 'settings');
-    if (!actor.allCustomers) throw new ValidationError('only installation administrators change instance settings');
+    if (!actor.allCustomers) throw new ForbiddenError('only installation administrators change instance settings');
     const before = await this.current();
     const next: Partial<InstanceSettings> = {};
     for (const key of Object.keys(input)) {

@@ -111,7 +111,7 @@ export function registerBackupCommands(program: Command): void {
     .action(async (id: number, options: { output: string; raw?: boolean }, command: Command) => {
       const ctx = contextOf(command);
       const client = await ctx.client();
-      const response = await client.download(`/api/backups/${id}/download${options.raw ? '?raw=1' : ''}`);
+      const response = await client.download(`/api/backups/${id}/download${options.raw ? '?raw=true' : ''}`);
       if (!response.body) throw new Error('the server sent no content');
       const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
       if (options.output === '-') {

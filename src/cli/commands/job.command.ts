@@ -17,7 +17,7 @@ export function registerJobCommands(program: Command): void {
     .option('--status <status>', 'active, disabled, running, failed or archived')
     .option('--customer <customer>', 'customer id, slug or name')
     .option('-q, --query <text>', 'search names and descriptions')
-    .option('--archived', 'include archived jobs')
+    .option('--archived', 'list archived jobs instead of the operational ones')
     .action(async (options: ListOptions, command: Command) => {
       const ctx = contextOf(command);
       const client = await ctx.client();

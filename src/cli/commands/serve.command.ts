@@ -21,8 +21,8 @@ export function registerServeCommands(program: Command): void {
     )
     .action(async () => {
       const { app, config } = await loadApp();
+      // startServer prints the URL and the first-start setup link itself.
       const server = await app.startServer(config);
-      process.stderr.write(`Keepwatch is listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals): void => {

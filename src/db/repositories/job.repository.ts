@@ -74,7 +74,12 @@ export class JobRepository {
     if (f.kind) q = q.where('jobs.kind', '=', f.kind);
     if (f.customerId !== undefined) q = q.where('jobs.customer_id', '=', f.customerId);
     if (f.archived !== undefined) q = q.where('jobs.archived_at', f.archived ? 'is not' : 'is', null);
-    if (f.q) q = q.where(sql`lower(jobs.name)`, 'like', `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (f.q) {
+      // A literal substring: escape the LIKE wildcards. SQLite has no default escape character
+      // (PostgreSQL's is the backslash), so name it explicitly for both.
+      const pattern = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where(sql<boolean>`lower(jobs.name) like ${pattern} escape '\\'`);
+    }
     const rows = await q.orderBy('jobs.name').orderBy('jobs.id').execute();
     return rows as JobListRow[];
   }

@@ -9,8 +9,9 @@ import { hasher, meter, sink } from '../pipeline/stream-tools.js';
 
 /**
  * Opens a stored artifact as its original dump bytes: hash check of the stored bytes on the
- * way, AES-GCM authentication per chunk, decompression. Errors surface as the stream fails.
- * `checkHash()` must be called after the stream ended to compare the SHA-256.
+ * way, AES-GCM authentication per chunk, decompression. Errors surface as the stream fails,
+ * a SHA-256 mismatch included (at the end of the stored bytes, before downstream sees the end).
+ * `checkHash()` repeats that check for callers that consumed the stages by other means.
  */
 export function openArtifact(opts: {
   input: Readable;
@@ -19,18 +20,22 @@ export function openArtifact(opts: {
   compression: CompressionAlgorithm;
   keyFor: KeyLookup;
 }): { stages: (NodeJS.ReadWriteStream | Transform)[]; checkHash(): void } {
-  const h = hasher();
+  const mismatch = (actual: string): IntegrityError | null =>
+    opts.sha256 && actual !== opts.sha256
+      ? new IntegrityError(
+          `stored file's SHA-256 ${actual.slice(0, 16)}… differs from the recorded ${opts.sha256.slice(0, 16)}… (file changed or damaged)`,
+        )
+      : null;
+  // Checked as the stored bytes end, before the stages after it see the end of their input.
+  const h = hasher(mismatch);
   const stages: (NodeJS.ReadWriteStream | Transform)[] = [h];
   if (opts.encrypted) stages.push(createDecryptStream({ keyFor: opts.keyFor }));
   stages.push(createDecompressStream(opts.compression));
   return {
     stages,
     checkHash() {
-      if (opts.sha256 && h.digest() !== opts.sha256) {
-        throw new IntegrityError(
-          `stored file's SHA-256 ${h.digest().slice(0, 16)}… differs from the recorded ${opts.sha256.slice(0, 16)}… (file changed or damaged)`,
-        );
-      }
+      const err = mismatch(h.digest());
+      if (err) throw err;
     },
   };
 }

@@ -12,8 +12,13 @@ export function meter(onBytes: (n: number) => void): Transform {
   });
 }
 
-/** Hashes bytes flowing through; `digest()` after the stream ended. */
-export function hasher(): Transform & { digest(): string } {
+/**
+ * Hashes bytes flowing through; `digest()` after the stream ended. With `expected`, a mismatch
+ * fails the stream at its end instead of ending it: whatever reads downstream (a restore tool,
+ * a download) sees an error rather than a clean end of input, so a damaged file whose damage
+ * only the hash can tell (unencrypted backups) never completes a restore.
+ */
+export function hasher(expected?: (actual: string) => Error | null): Transform & { digest(): string } {
   const hash: Hash = createHash('sha256');
   let hex: string | null = null;
   const t = new Transform({
@@ -21,6 +26,9 @@ export function hasher(): Transform & { digest(): string } {
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       hash.update(chunk);
       cb(null, chunk);
+    },
+    flush(cb: TransformCallback) {
+      cb(expected?.(t.digest()) ?? null);
     },
   }) as Transform & { digest(): string };
   t.digest = () => (hex ??= hash.digest('hex'));
