@@ -38,7 +38,17 @@ const JobBody = Type.Object(
         ),
       ),
     ),
-    compression: Type.Optional(Type.Unknown({ description: '{algorithm: none|gzip|brotli|zstd, level?}' })),
+    compression: Type.Optional(
+      Type.Object(
+        {
+          algorithm: Type.String({ description: 'none, gzip, brotli or zstd' }),
+          level: Type.Optional(
+            Type.Union([Type.Integer(), Type.Null()], { description: 'gzip 1-9, brotli 0-11, zstd 1-19' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     encryptionProfileId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     encryptionProfile: Type.Optional(Type.Union([Ref, Type.Null()])),
     timeout: Type.Optional(Type.Union([Type.String(), Type.Integer()])),

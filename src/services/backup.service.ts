@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadDestinationAdapter } from '../adapters/destinations/registry.js';
 import type { CompressionAlgorithm } from '../core/domain.js';
-import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '../core/errors.js';
 import { createDecompressStream } from '../compression/compression.js';
 import { createDecryptStream } from '../crypto/backup-stream.js';
 import type { BackupWithNames } from '../db/repositories/backup.repository.js';
@@ -61,13 +62,26 @@ export class BackupService {
 
   async list(actor: Actor, q: { job?: string | number | undefined; destinationId?: number | undefined }) {
     requireAccess(actor, 'read', undefined, 'backups');
-    const jobId = q.job !== undefined ? (await this.s.jobs.find(actor, q.job)).id : undefined;
+    const jobId = q.job !== undefined ? await this.jobIdForFilter(actor, q.job) : undefined;
     const rows = await this.deps.repos.backups.list({
       scope: customerScope(actor),
       jobId,
       destinationId: q.destinationId,
     });
     return { items: rows.map(backupDto), total: rows.length, page: 1, pageSize: rows.length };
+  }
+
+  /**
+   * A live job by id or name; a numeric id may also be a deleted job, whose backups are kept and
+   * stay listable (the list itself is limited to the caller's customers, so no access leaks).
+   */
+  private async jobIdForFilter(actor: Actor, ref: string | number): Promise<number> {
+    try {
+      return (await this.s.jobs.find(actor, ref)).id;
+    } catch (err) {
+      if (err instanceof NotFoundError && /^\d+$/.test(String(ref).trim())) return Number(ref);
+      throw err;
+    }
   }
 
   async get(actor: Actor, id: number) {
@@ -202,7 +216,9 @@ export class BackupService {
       return { stream: input, filename: base, size: b.size };
     }
     const out = new PassThrough();
-    const stages: NodeJS.ReadWriteStream[] = [];
+    // Unencrypted files have no per-chunk tags: only the recorded SHA-256 tells a changed byte,
+    // so the download fails at the end instead of completing with damaged data.
+    const stages: NodeJS.ReadWriteStream[] = [sha256Check(b.sha256)];
     if (b.encrypted) stages.push(createDecryptStream({ keyFor: (k) => this.s.profiles.keyById(k) }));
     stages.push(createDecompressStream(b.compression as CompressionAlgorithm));
     void pipeline([input, ...stages, out])
@@ -210,4 +226,25 @@ export class BackupService {
       .finally(() => void dest.close());
     return { stream: out, filename: `${base.split('.')[0]}.${b.extension}`, size: b.raw_size };
   }
+}
+
+/** Passes bytes through and fails at the end when their SHA-256 is not the expected one. */
+function sha256Check(expected: string): Transform {
+  const hash = createHash('sha256');
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      const actual = hash.digest('hex');
+      cb(
+        actual === expected
+          ? null
+          : new IntegrityError(
+              `stored file's SHA-256 ${actual.slice(0, 16)}… differs from the recorded ${expected.slice(0, 16)}… (file changed or damaged)`,
+            ),
+      );
+    },
+  });
 }

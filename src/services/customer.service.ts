@@ -1,8 +1,9 @@
-import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 import { slugify } from '../core/validate.js';
 import type { CustomerRow } from '../db/schema.js';
 import { canSeeCustomer, customerScope, requireAccess, type Actor } from './access.js';
 import { audit, type ServiceDeps } from './service-deps.js';
+import { isTimeZone } from './settings.service.js';
 
 export function customerDto(c: CustomerRow) {
   return {
@@ -13,6 +14,13 @@ export function customerDto(c: CustomerRow) {
     timezone: c.timezone,
     createdAt: new Date(c.created_at).toISOString(),
   };
+}
+
+function checkTimezone(tz: unknown): string | null {
+  if (tz === undefined || tz === null || tz === '') return null;
+  if (typeof tz !== 'string' || !isTimeZone(tz))
+    throw new ValidationError(`customer.timezone: '${String(tz)}' is not a known time zone (e.g. Europe/Berlin)`);
+  return tz;
 }
 
 export class CustomerService {
@@ -52,17 +60,19 @@ export class CustomerService {
 
   async create(actor: Actor, input: { name: string; timezone?: string | null }) {
     requireAccess(actor, 'write', undefined, 'customers');
-    if (!actor.allCustomers) throw new NotFoundError('customers not found');
+    // A user scoped to some customers can see that customers exist; creating one is instance-wide.
+    if (!actor.allCustomers) throw new ForbiddenError('only users with access to all customers create customers');
     const name = String(input.name ?? '').trim();
     if (!name || name.length > 200) throw new ValidationError('customer.name must be 1–200 characters');
     if (await this.deps.repos.customers.findByNameOrSlug(name))
       throw new ConflictError(`customer '${name}' already exists`);
+    const timezone = checkTimezone(input.timezone);
     let slug = slugify(name);
     for (let i = 2; await this.deps.repos.customers.findByNameOrSlug(slug); i++) slug = `${slugify(name)}-${i}`;
     const c = await this.deps.repos.customers.insert({
       name,
       slug,
-      timezone: input.timezone ?? null,
+      timezone,
       now: this.deps.clock(),
     });
     await audit(this.deps, actor, {
@@ -87,7 +97,7 @@ export class CustomerService {
       patch.name = name;
     }
     if (input.active !== undefined) patch.active = input.active ? 1 : 0;
-    if (input.timezone !== undefined) patch.timezone = input.timezone;
+    if (input.timezone !== undefined) patch.timezone = checkTimezone(input.timezone);
     await this.deps.repos.customers.update(id, patch);
     const after = (await this.deps.repos.customers.get(id))!;
     await audit(this.deps, actor, {

@@ -53,6 +53,16 @@ export class ResourceService {
     return `${this.entity.replace('_', ' ')} ${typeof id === 'number' ? id : `'${id}'`}`;
   }
 
+  /** The adapter of a kind given by the caller; an unknown kind is an error naming the field. */
+  private async adapterFor(kind: string): Promise<AdapterShape> {
+    try {
+      return await this.loadAdapter(kind);
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ValidationError(`${this.entity}.kind: ${err.message}`);
+      throw err;
+    }
+  }
+
   private async dto(row: ConfiguredRow): Promise<ResourceDto> {
     const adapter = await this.loadAdapter(row.kind);
     const secrets = row.secrets ? this.deps.box.open<Record<string, unknown>>(row.secrets) : {};
@@ -104,7 +114,7 @@ export class ResourceService {
     requireAccess(actor, 'write', customer.id, this.entity);
     const name = checkName(input.name, this.entity);
     if (!input.kind) throw new ValidationError(`${this.entity}.kind is required`);
-    const adapter = await this.loadAdapter(input.kind);
+    const adapter = await this.adapterFor(input.kind);
     const full = validate(adapter.configSchema, input.config ?? {}, `${this.entity}.config`);
     if (await this.repo.byName(customer.id, name))
       throw new ConflictError(`${this.entity} '${name}' already exists for customer '${customer.name}'`);

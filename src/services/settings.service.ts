@@ -24,7 +24,11 @@ export function isTimeZone(tz: string): boolean {
 
 /** Instance settings stored in the database, with env overrides applied at start. */
 export class SettingsService {
+  // Re-read every few seconds: with several servers on one PostgreSQL, a change made through
+  // one of them must reach the schedulers and dispatchers of the others.
   private cache: InstanceSettings | null = null;
+  private cachedAt = 0;
+  private static readonly TTL_MS = 5000;
   private readonly listeners: ((s: InstanceSettings) => void)[] = [];
 
   constructor(
@@ -37,9 +41,10 @@ export class SettingsService {
   }
 
   async current(): Promise<InstanceSettings> {
-    if (!this.cache) {
+    if (!this.cache || this.deps.clock() - this.cachedAt > SettingsService.TTL_MS) {
       const stored = await this.deps.repos.settings.all();
       this.cache = { ...DEFAULTS, ...(stored as Partial<InstanceSettings>), ...this.overrides };
+      this.cachedAt = this.deps.clock();
     }
     return this.cache;
   }

@@ -49,6 +49,8 @@ async function logText(t: TestApp, runId: number): Promise<string> {
   return (r.body.items as { message: string }[]).map((l) => l.message).join('\n');
 }
 
+const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort((a, b) => a - b);
+
 const stepStatus = (run: any, name: string) =>
   (run.steps as { name: string; status: string }[]).find((s) => s.name === name)?.status;
 
@@ -321,13 +323,14 @@ describe('backup pipeline failures', () => {
 
       const v = await verify(enc.id);
       expect(v.status).toBe('failed');
-      expect(v.error).toMatch(new RegExp(`backup ${enc.id} failed verification: .*authentication`));
+      // Whichever check trips first names it: a chunk's GCM tag or the stored file's SHA-256.
+      expect(v.error).toMatch(new RegExp(`backup ${enc.id} failed verification: .*(authentication|SHA-256)`));
       const after = (await t.call('GET', `/api/backups/${enc.id}`)).body;
       expect(after.verifiedAt).toBe(verifiedAt); // a failed check does not refresh it
 
       const r = await restoreInto(enc.id);
       expect(r.status).toBe('failed');
-      expect(r.error).toMatch(/authentication/);
+      expect(r.error).toMatch(/authentication|SHA-256/);
       expect(sqliteFingerprint(target)).toBe(targetBefore);
       expect((await readdir(t.dataDir)).filter((n) => n.startsWith('target.db.restore-'))).toEqual([]);
     });
@@ -344,6 +347,16 @@ describe('backup pipeline failures', () => {
       const v = await verify(plain.id);
       expect(v.status).toBe('failed');
       expect(v.error).toMatch(/SHA-256/);
+
+      // The decoded download must not complete as if the file were fine.
+      // (the body has started as a 200, so the connection is cut: the client sees an incomplete response)
+      await expect(
+        t.app.http.inject({
+          method: 'GET',
+          url: `/api/backups/${plain.id}/download`,
+          headers: { authorization: `Bearer ${t.token}` },
+        }),
+      ).rejects.toThrow(/destroyed before completion/);
 
       const r = await restoreInto(plain.id);
       expect(r.status).toBe('failed');
@@ -364,7 +377,7 @@ describe('backup pipeline failures', () => {
 
       const r = await restoreInto(b.id);
       expect(r.status).toBe('failed');
-      expect(r.error).toMatch(/truncated|authentication/);
+      expect(r.error).toMatch(/truncated|authentication|SHA-256/);
       expect(sqliteFingerprint(target)).toBe(targetBefore);
     });
   });
@@ -384,6 +397,21 @@ describe('backup pipeline failures', () => {
       });
     });
 
+    /** pg_dump was stopped, not left running: its session on the source database goes away. */
+    async function dumpConnectionsGone(): Promise<void> {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const [row] = await pgQuery<{ n: number }>(
+          PG_ADMIN_URL,
+          `select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'keepwatch'`,
+          [pg.name],
+        );
+        if (row!.n === 0) return;
+        if (Date.now() > deadline) throw new Error(`pg_dump still connected to ${pg.name}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+
     it('refuses a second run while one is queued or running (409), and cancels a running run', async () => {
       const filesBefore = await diskFiles();
       const first = await startRun(t, 'slow');
@@ -396,8 +424,18 @@ describe('backup pipeline failures', () => {
       expect(running.step).toBe('dump');
       expect((await t.call('POST', '/api/jobs/slow/run')).status).toBe(409);
 
+      // Another job's run waits behind it (one run at a time); cancelling it ends it at once.
+      const queued = await startRun(t, 'tamper-plain');
+      expect((await t.call('GET', `/api/runs/${queued.id}`)).body.status).toBe('queued');
+      const cq = await t.call('POST', `/api/runs/${queued.id}/cancel`);
+      expect(cq.status).toBe(200);
+      expect(cq.body.status).toBe('cancelled');
+      expect(cq.body.error).toBe('cancelled by admin before it started');
+      expect(cq.body.startedAt).toBeNull();
+
       const c = await t.call('POST', `/api/runs/${first.id}/cancel`);
       expect(c.status).toBe(200);
+      expect(c.body.cancelRequested).toBe(true);
       const done = await t.waitForRun(first.id);
       expect(done.status).toBe('cancelled');
       expect(done.error).toMatch(/cancelled/);
@@ -408,6 +446,8 @@ describe('backup pipeline failures', () => {
       expect(await diskFiles()).toEqual(filesBefore);
       expect(await readdir(path.join(disk, '.keepwatch-partial'))).toEqual([]);
       expect(await readdir(path.join(t.dataDir, 'tmp'))).toEqual([]);
+      await dumpConnectionsGone();
+      expect((await t.call('GET', `/api/runs/${queued.id}`)).body.status).toBe('cancelled');
       // Cancelling a finished run is a conflict, not a silent success.
       expect((await t.call('POST', `/api/runs/${first.id}/cancel`)).status).toBe(409);
     });
@@ -422,6 +462,7 @@ describe('backup pipeline failures', () => {
       expect(stepStatus(run, 'retention')).toBe('skipped');
       expect(await diskFiles()).toEqual(filesBefore);
       expect(await readdir(path.join(disk, '.keepwatch-partial'))).toEqual([]);
+      await dumpConnectionsGone();
     });
   });
 
@@ -478,6 +519,8 @@ describe('backup pipeline failures', () => {
 
     const listed = ((await t.call('GET', '/api/backups')).body.items as any[]).filter((b) => b.jobId === job.id);
     expect(listed).toHaveLength(1);
+    expect(ids(await backupsOf(t, job.id))).toEqual(ids(listed));
+    expect((await t.call('GET', '/api/backups?job=to-delete')).status).toBe(404); // names mean live jobs
     expect(listed[0].jobName).toBe('to-delete');
     const stored = await readFile(path.join(disk, listed[0].key));
     expect(sha256(stored)).toBe(listed[0].sha256);

@@ -359,7 +359,6 @@ describe('the scheduler timer', () => {
     await setNextFire(t, id, fire);
     // What a schedule change does; the scheduler then sleeps until the earliest fire.
     t.app.scheduler.reschedule();
-    expect(await runsOf(t, id)).toEqual([]);
     let runs: RunJson[] = [];
     for (let i = 0; i < 100 && runs.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
