@@ -111,7 +111,14 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
     });
   mkdirSync(path.join(config.dataDir, 'tmp'), { recursive: true, mode: 0o700 });
   const db = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const unlock = db.dialect === 'sqlite' ? lockDataDir(config.dataDir) : () => undefined;
+  let unlock: () => void;
+  try {
+    unlock = db.dialect === 'sqlite' ? lockDataDir(config.dataDir) : () => undefined;
+  } catch (err) {
+    // Refused (another server owns the data directory): leave its database file alone.
+    await db.close();
+    throw err;
+  }
   try {
     await migrateToLatest(db);
   } catch (err) {

@@ -20,8 +20,9 @@ export function sendList<T>(reply: FastifyReply, body: { items: T[]; total: numb
 
 /** Route params are strings; ids must be positive integers. */
 export function intParam(value: string, name = 'id'): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) {
+  // Digits only: Number() would also take '1e3', ' 12', '0x10' or '' (0).
+  const n = /^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) {
     const err = new Error(`${name} must be a positive integer (got '${value}')`) as Error & {
       statusCode: number;
       code: string;

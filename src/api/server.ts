@@ -59,6 +59,18 @@ function bodyProblem(schema: unknown, body: unknown): string | null {
   return `${field}: ${message}`;
 }
 
+const CODE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'validation_failed',
+  415: 'validation_failed',
+  422: 'validation_failed',
+  429: 'rate_limited',
+};
+
 export interface ApiOptions {
   logger: FastifyBaseLogger | false;
   secureCookies: boolean;
@@ -114,13 +126,15 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
         return reply.status(400).send({ error: { code: 'validation_failed', message } });
       }
       if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-        const code =
-          err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-            ? 'validation_failed'
-            : (err.code ?? 'bad_request');
-        return reply.status(err.statusCode).send({
-          error: { code: err.statusCode === 429 ? 'rate_limited' : code.toLowerCase(), message: err.message },
-        });
+        // Framework errors (bad JSON, unsupported media type, body too large, rate limit) get the
+        // documented codes, not Fastify's internal ones (FST_ERR_...).
+        const message =
+          err.statusCode === 415
+            ? `content type '${String(req.headers['content-type'] ?? '').slice(0, 100)}' is not supported; send JSON (application/json)`
+            : err.message;
+        return reply
+          .status(err.statusCode)
+          .send({ error: { code: CODE_BY_STATUS[err.statusCode] ?? 'bad_request', message } });
       }
       req.log.error({ err }, 'unhandled error');
       return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });

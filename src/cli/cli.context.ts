@@ -50,6 +50,20 @@ export class CliContext {
     return this.connectionPromise;
   }
 
+  /**
+   * The server `login` signs in to. Unlike connection(), a damaged credentials file is not an
+   * error here: logging in again is exactly how it gets replaced.
+   */
+  async loginServer(): Promise<string> {
+    let credentials;
+    try {
+      credentials = await readCredentials(this.credentialsFile);
+    } catch (error) {
+      this.warn(`${(error as Error).message.replace(/;.*$/, '')}; it will be replaced`);
+    }
+    return resolveConnection({ serverFlag: this.options.server, env: this.env, credentials }).server;
+  }
+
   async client(): Promise<ApiClient> {
     const connection = await this.connection();
     return new ApiClient(connection.server, connection.token);

@@ -214,8 +214,14 @@ export class ConfigService {
         if (names.has(key))
           throw new ValidationError(`${where}: '${r.name}' appears twice for customer '${customer.name}'`);
         names.add(key);
+        // find() takes a numeric text as an id: only an object of this name and customer counts.
         const existing =
-          customer.id === null ? undefined : await svc.find(actor, r.name, customer.id).catch(() => undefined);
+          customer.id === null
+            ? undefined
+            : await svc.find(actor, r.name, customer.id).then(
+                (row) => (row.name === r.name && row.customer_id === customer.id ? row : undefined),
+                () => undefined,
+              );
         const input = { name: r.name, kind: r.type, customer: customer.name, config: r.config ?? {} };
         if (!existing) {
           await this.validateResource(svc, where, r);
@@ -257,7 +263,10 @@ export class ConfigService {
       const existing =
         customer.id === null
           ? undefined
-          : await this.s.profiles.find(actor, p.name, customer.id).catch(() => undefined);
+          : await this.s.profiles.find(actor, p.name, customer.id).then(
+              (row) => (row.name === p.name && row.customer_id === customer.id ? row : undefined),
+              () => undefined,
+            );
       if (existing) {
         // A profile's key is what its backups were encrypted with: it never changes.
         if (keyId && keyId !== existing.key_id)

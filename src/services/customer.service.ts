@@ -16,6 +16,11 @@ export function customerDto(c: CustomerRow) {
   };
 }
 
+/** A reference that is an id: an integer, or a string of digits within the safe range. */
+export function isIdRef(ref: number | string): boolean {
+  return typeof ref === 'number' ? Number.isSafeInteger(ref) : /^\d{1,15}$/.test(ref);
+}
+
 function checkTimezone(tz: unknown): string | null {
   if (tz === undefined || tz === null || tz === '') return null;
   if (typeof tz !== 'string' || !isTimeZone(tz))
@@ -44,10 +49,7 @@ export class CustomerService {
   async resolve(actor: Actor, ref?: number | string | null): Promise<CustomerRow> {
     const repo = this.deps.repos.customers;
     if (ref !== undefined && ref !== null && ref !== '') {
-      const c =
-        typeof ref === 'number' || /^\d+$/.test(String(ref))
-          ? await repo.get(Number(ref))
-          : await repo.findByNameOrSlug(String(ref));
+      const c = isIdRef(ref) ? await repo.get(Number(ref)) : await repo.findByNameOrSlug(String(ref));
       if (!c || !canSeeCustomer(actor, c.id)) throw new NotFoundError(`customer '${ref}' not found`);
       return c;
     }

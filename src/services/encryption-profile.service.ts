@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../core/errors.js';
 import { formatRecoveryKit, generateProfileKey, keyIdOf, parseKeyFile } from '../crypto/keys.js';
 import type { EncryptionProfileRow } from '../db/schema.js';
 import { canSeeCustomer, customerScope, requireAccess, type Actor } from './access.js';
-import type { CustomerService } from './customer.service.js';
+import { isIdRef, type CustomerService } from './customer.service.js';
 import { checkName } from './resource.service.js';
 import { audit, type ServiceDeps } from './service-deps.js';
 
@@ -32,7 +32,8 @@ export class EncryptionProfileService {
   async find(actor: Actor, ref: number | string, customerId?: number): Promise<EncryptionProfileRow> {
     const repo = this.deps.repos.profiles;
     let row: EncryptionProfileRow | undefined;
-    if (typeof ref === 'number' || /^\d+$/.test(ref)) row = await repo.get(Number(ref));
+    if (isIdRef(ref)) row = await repo.get(Number(ref));
+    else if (typeof ref === 'number') row = undefined;
     else if (customerId !== undefined) row = await repo.byName(customerId, ref);
     else {
       const all = (await repo.list(customerScope(actor))).filter((p) => p.name === ref);

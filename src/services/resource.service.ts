@@ -4,7 +4,7 @@ import { splitFields, validate } from '../core/validate.js';
 import type { ResourceRepository } from '../db/repositories/resource.repository.js';
 import type { ConfiguredRow } from '../db/schema.js';
 import { canSeeCustomer, customerScope, requireAccess, type Actor } from './access.js';
-import type { CustomerService } from './customer.service.js';
+import { isIdRef, type CustomerService } from './customer.service.js';
 import { audit, type ServiceDeps } from './service-deps.js';
 
 /** The part of an adapter a resource service needs: its schema and which fields are secret. */
@@ -90,7 +90,7 @@ export class ResourceService {
   /** By id, or by name (unique within what the caller can see, or within `customerId`). */
   async find(actor: Actor, ref: number | string, customerId?: number): Promise<ConfiguredRow> {
     let row: ConfiguredRow | undefined;
-    if (typeof ref === 'number' || /^\d+$/.test(ref)) row = await this.repo.get(Number(ref));
+    if (isIdRef(ref)) row = await this.repo.get(Number(ref));
     if (!row && typeof ref === 'string') {
       const rows =
         customerId !== undefined
@@ -149,6 +149,8 @@ export class ResourceService {
     const adapter = await this.loadAdapter(row.kind);
     const oldSecrets = row.secrets ? this.deps.box.open<Record<string, unknown>>(row.secrets) : {};
     const patch: { name?: string; config?: string; secrets?: string | null; now: number } = { now: this.deps.clock() };
+    // Names (never values) of the secret fields this change sets, replaces or clears.
+    let changedCredentials: string[] = [];
     if (input.name !== undefined && input.name !== row.name) {
       const name = checkName(input.name, this.entity);
       if (await this.repo.byName(row.customer_id, name))
@@ -162,6 +164,9 @@ export class ResourceService {
       const [plain, secret] = splitFields(full as Record<string, unknown>, adapter.secretFields);
       patch.config = JSON.stringify(plain);
       patch.secrets = Object.keys(secret).length ? this.deps.box.seal(secret) : null;
+      changedCredentials = adapter.secretFields.filter(
+        (f) => stableJson(oldSecrets[f] ?? null) !== stableJson(secret[f] ?? null),
+      );
     }
     await this.repo.update(row.id, patch);
     const after = (await this.repo.get(row.id))!;
@@ -174,7 +179,8 @@ export class ResourceService {
       after: {
         name: after.name,
         config: JSON.parse(after.config) as unknown,
-        secretsChanged: patch.secrets !== undefined && patch.secrets !== row.secrets,
+        // Not "secretsChanged": the audit redaction blanks any key that mentions a secret.
+        changedCredentials,
       },
     });
     return this.dto(after);

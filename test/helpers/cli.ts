@@ -21,6 +21,8 @@ export interface CliOptions {
   /** Written to the child's stdin, which is then closed (stdin is never a terminal). */
   stdin?: string;
   cwd?: string;
+  /** Called with everything written to stdout so far, each time more arrives. */
+  onStdout?: (stdout: string) => void;
 }
 
 /**
@@ -49,11 +51,13 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout);
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    const started = Date.now();
-    child.on('close', (code, signal) => (process.env.KW_CLI_TRACE && console.log(Date.now() - started, args.join(' '), code, stdout.slice(0, 300), stderr.slice(0, 300)), resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     child.stdin.on('error', () => undefined); // the CLI may exit before reading stdin
     child.stdin.end(options.stdin ?? '');
   });

@@ -9,6 +9,10 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfigFromEnv } from '../../src/config/app-config.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/test-app.js';
 
+/** A parsed JSON answer: tests read into it freely and let the assertions judge. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 /**
  * Authentication of the REST API: every route is closed without valid credentials (the route
  * list comes from the running server, so new routes are covered without touching this file),
@@ -62,7 +66,7 @@ const freshIp = () => `10.77.${Math.floor(++ipCounter / 250)}.${(ipCounter % 250
 
 interface Answer {
   status: number;
-  body: any;
+  body: Json;
   headers: Record<string, unknown>;
   cookies: { name: string; value: string; [k: string]: unknown }[];
 }
@@ -535,5 +539,20 @@ describe('first start without KEEPWATCH_ADMIN_PASSWORD (sqlite)', () => {
     expect(app.setupToken).toBeNull();
     expect((await app.db.kysely.selectFrom('users').selectAll().execute()).map((u) => u.username)).toEqual(['admin']);
     expect((await login(app, 'admin', 'the-new-admin-password')).status).toBe(200);
+  });
+});
+
+describe('session cookie of an installation served over https (sqlite)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite', { KEEPWATCH_SCHEDULER: 'false', KEEPWATCH_PUBLIC_URL: 'https://kw.example' });
+  });
+  afterAll(async () => t?.close());
+
+  it('marks the cookie Secure', async () => {
+    const s = await login(t.app, 'admin', ADMIN_PASSWORD);
+    expect(s.status).toBe(200);
+    const cookie = s.cookies.find((c) => c.name === 'kw_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
   });
 });

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
+/** A parsed JSON answer: tests read into it freely and let the assertions judge. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 /**
  * Tenancy (SPEC §10): every object of customer A is invisible (404) and unchangeable for a user
  * of customer B, read-only for a viewer of A, and usable within the role for an operator of A;
@@ -447,7 +451,7 @@ describe('API tenancy and secrets (sqlite)', () => {
   });
 
   it('scopes every list to the caller’s customers', async () => {
-    const lists: [string, (item: any) => number][] = [
+    const lists: [string, (item: Json) => number][] = [
       ['/api/customers', (i) => i.id],
       ['/api/sources', (i) => i.customerId],
       ['/api/destinations', (i) => i.customerId],
@@ -458,7 +462,7 @@ describe('API tenancy and secrets (sqlite)', () => {
       ['/api/backups', (i) => i.customerId],
     ];
     for (const [url, owner] of lists) {
-      const all = (await ok('GET', url)).items as any[];
+      const all = (await ok('GET', url)).items as Json[];
       const owners = new Set(all.map(owner));
       expect(owners.has(A.customer), url).toBe(true);
       const ofA = all.filter((i) => owner(i) === A.customer).map((i) => i.id);

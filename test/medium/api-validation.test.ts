@@ -2,6 +2,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestApp, type TestApp } from '../helpers/test-app.js';
 
+/** A parsed JSON answer: tests read into it freely and let the assertions judge. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 /**
  * Bad input (SPEC §10): a clear error (status, code, a message naming the field or the object)
  * and no change at all — after every failure the whole visible state (lists of every kind,
@@ -17,7 +21,7 @@ interface Expectation {
 describe.each(DIALECTS)('API validation (%s)', (dialect) => {
   let t: TestApp;
   let other: number;
-  let job: any;
+  let job: Json;
   const base = () => ({ name: 'new-job', source: 's1', destinations: [{ destination: 'd1' }] });
 
   const ok = async (method: string, url: string, body?: unknown) => {
@@ -27,8 +31,7 @@ describe.each(DIALECTS)('API validation (%s)', (dialect) => {
   };
 
   const state = async () => {
-    const out: Record<string, unknown> = {};
-    for (const url of [
+    const urls = [
       '/api/customers',
       '/api/sources',
       '/api/destinations',
@@ -41,9 +44,17 @@ describe.each(DIALECTS)('API validation (%s)', (dialect) => {
       '/api/auth/tokens',
       '/api/audit?limit=1000',
       '/api/runs',
-    ])
-      out[url] = await ok('GET', url);
-    return out;
+    ];
+    const bodies = await Promise.all(urls.map((u) => ok('GET', u)));
+    return Object.fromEntries(urls.map((u, i) => [u, bodies[i]]));
+  };
+  /**
+   * The state every failure must leave as it found it. Failures change nothing, so it is read
+   * once and compared after each; a test that changes something on purpose calls `changed()`.
+   */
+  let baseline: Record<string, unknown> | null = null;
+  const changed = () => {
+    baseline = null;
   };
 
   /** Sends a bad request; asserts the error and that nothing changed. */
@@ -52,13 +63,14 @@ describe.each(DIALECTS)('API validation (%s)', (dialect) => {
     url: string,
     body: unknown,
     want: Expectation,
-    send: () => Promise<{ status: number; body: any }> = () => t.call(method, url, body),
+    send: () => Promise<{ status: number; body: Json }> = () => t.call(method, url, body),
   ) => {
-    const before = await state();
+    baseline ??= await state();
+    const before = baseline;
     const res = await send();
     const label = `${method} ${url} ${JSON.stringify(body)?.slice(0, 200)}`;
     expect(res.status, `${label} → ${JSON.stringify(res.body)}`).toBe(want.status);
-    const code = { 400: 'validation_failed', 404: 'not_found', 409: 'conflict' }[want.status];
+    const code = { 400: 'validation_failed', 404: 'not_found', 409: 'conflict', 415: 'validation_failed' }[want.status];
     expect(res.body?.error?.code, label).toBe(code);
     const message = String(res.body.error.message);
     for (const m of want.mentions) expect(message, label).toContain(m);
@@ -131,6 +143,13 @@ describe.each(DIALECTS)('API validation (%s)', (dialect) => {
       '{"maxConcurrentRuns": 2',
       { status: 400, mentions: ['JSON'] },
       raw('PATCH', '/api/settings', '{"maxConcurrentRuns": 2'),
+    );
+    await rejects(
+      'POST',
+      jobs,
+      '<job/>',
+      { status: 415, mentions: ['application/xml'] },
+      raw('POST', jobs, '<job/>', 'application/xml'),
     );
     await rejects(
       'POST',
@@ -422,6 +441,7 @@ describe.each(DIALECTS)('API validation (%s)', (dialect) => {
     });
     expect(d.status).toBe(201);
     expect((await t.call('DELETE', `/api/destinations/${d.body.id}`)).status).toBe(200);
+    changed();
   });
 
   it('rejects unknown kinds and adapter settings that are missing or wrong', async () => {
@@ -499,6 +519,8 @@ describe.each(DIALECTS)('API validation (%s)', (dialect) => {
       ['GET', '/api/runs/abc/events'],
       ['GET', '/api/backups/abc'],
       ['DELETE', '/api/backups/1e3'],
+      ['GET', '/api/backups/0x10'],
+      ['GET', '/api/backups/99999999999999999999'],
       ['POST', '/api/backups/abc/pin'],
       ['POST', '/api/backups/abc/verify'],
       ['GET', '/api/backups/abc/download'],

@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -35,8 +36,12 @@ const restoredUrl = (() => {
 })();
 
 /** The CLI as the logged-in user: server and token come from the credentials file only. */
-function kw(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return runCli(args, { env: { KEEPWATCH_CONFIG: credentials, HOME: dir, ...env }, cwd: dir });
+function kw(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  onStdout?: (stdout: string) => void,
+): Promise<CliResult> {
+  return runCli(args, { env: { KEEPWATCH_CONFIG: credentials, HOME: dir, ...env }, cwd: dir, onStdout });
 }
 
 /** Fails with the CLI's own output, so a broken command explains itself. */
@@ -46,7 +51,17 @@ function ok(result: CliResult): CliResult {
   return result;
 }
 
-function json<T = any>(result: CliResult): T {
+/** A backup as `keepwatch --json backup list` prints it (the fields these tests read). */
+interface BackupItem {
+  id: number;
+  jobName: string;
+  key: string;
+  size: number;
+  compression: string;
+  encrypted: boolean;
+}
+
+function json<T>(result: CliResult): T {
   return JSON.parse(ok(result).stdout) as T;
 }
 
@@ -154,6 +169,8 @@ describe('keepwatch CLI end to end', () => {
 
   it('logs in with the password from KEEPWATCH_PASSWORD or stdin and writes a 0600 credentials file', async () => {
     const viaStdin = path.join(dir, 'stdin-credentials.json');
+    // A damaged file from an earlier attempt: logging in again replaces it.
+    await writeFile(viaStdin, '{"server": "http://127.0', { mode: 0o644 });
     const [login, stdinLogin] = await Promise.all([
       kw(['login', '--username', 'admin'], { KEEPWATCH_SERVER: base, KEEPWATCH_PASSWORD: ADMIN_PASSWORD }),
       runCli(['login'], {
@@ -175,9 +192,17 @@ describe('keepwatch CLI end to end', () => {
     }
     expect((await stat(path.dirname(credentials))).mode & 0o777).toBe(0o700);
 
-    // No KEEPWATCH_SERVER, no KEEPWATCH_TOKEN: the file alone is enough.
-    const whoami = ok(await kw(['whoami']));
-    expect(whoami.stdout).toBe(`admin (admin) at ${base}, token from ${credentials}\n`);
+    expect(stdinLogin.stderr).toContain(`warning: ${viaStdin} is not valid JSON; it will be replaced`);
+
+    // No KEEPWATCH_SERVER, no KEEPWATCH_TOKEN: the file alone is enough. A copy that others
+    // can read still works, with a warning.
+    await chmod(viaStdin, 0o644);
+    const [whoami, exposed] = await Promise.all([kw(['whoami']), kw(['whoami'], { KEEPWATCH_CONFIG: viaStdin })]);
+    expect(ok(whoami).stdout).toBe(`admin (admin) at ${base}, token from ${credentials}\n`);
+    expect(whoami.stderr).toBe('');
+    expect(exposed.code).toBe(0);
+    expect(exposed.stdout).toBe(`admin (admin) at ${base}, token from ${viaStdin}\n`);
+    expect(exposed.stderr).toBe(`warning: ${viaStdin} is readable by other users; run: chmod 600 ${viaStdin}\n`);
   });
 
   it('applies a YAML configuration: dry run changes nothing, then creates, then is idempotent', async () => {
@@ -209,7 +234,12 @@ describe('keepwatch CLI end to end', () => {
     expect(created.stdout).toContain('6 change(s) applied');
 
     const [again, changedDry] = await Promise.all([
-      kw(['apply', '-f', file], env),
+      // The same document again, this time from stdin.
+      runCli(['apply', '-f', '-'], {
+        env: { KEEPWATCH_CONFIG: credentials, HOME: dir, ...env },
+        stdin: await readFile(file, 'utf8'),
+        cwd: dir,
+      }),
       (async () => {
         const edited = path.join(dir, 'edited.yaml');
         await writeFile(edited, configYaml('45 3 * * *'));
@@ -223,17 +253,17 @@ describe('keepwatch CLI end to end', () => {
     ok(changedDry);
     expect(changedDry.stdout).toMatch(/^job\s+pg-app-nightly\s+update$/m);
     expect(changedDry.stdout).toContain('1 change(s) would be made, nothing was changed');
-
-    // The dry run left the schedule as it was.
-    const shown = ok(await kw(['job', 'show', JOB]));
-    expect(shown.stdout).toMatch(/Schedule:\s+Every day at 02:30 \(Europe\/Paris\)/);
+    // That the schedule is still 02:30 after this dry run is checked by export and job list below.
   });
 
   it('exports the configuration as YAML without secrets', async () => {
     const exported = ok(await kw(['export']));
     expect(exported.stdout).not.toContain(PG_PASSWORD);
     expect(exported.stdout).not.toMatch(/^\s+password:/m);
-    const doc = parseYaml(exported.stdout) as { jobs: any[]; sources: any[] };
+    const doc = parseYaml(exported.stdout) as {
+      jobs: { name: string }[];
+      sources: { name: string; config: unknown }[];
+    };
     const job = doc.jobs.find((item) => item.name === JOB);
     expect(job).toMatchObject({
       source: 'pg-app',
@@ -244,7 +274,7 @@ describe('keepwatch CLI end to end', () => {
         { destination: 'local-disk', retention: { type: 'gfs', daily: 7, weekly: 4, monthly: 12, yearly: 2 } },
       ],
     });
-    expect(doc.sources.find((item) => item.name === 'pg-app').config).toMatchObject({
+    expect(doc.sources.find((item) => item.name === 'pg-app')?.config).toMatchObject({
       host: '127.0.0.1',
       database: source.name,
     });
@@ -266,64 +296,89 @@ describe('keepwatch CLI end to end', () => {
   });
 
   let runId: number;
-  let backupId: number;
+  let backup: BackupItem;
 
-  it('runs the job with --wait, showing steps, log lines and the outcome, then prints and follows its log', async () => {
+  it('runs the job with --wait, showing steps, log lines and the outcome, then prints its log', async () => {
     const run = await kw(['job', 'run', JOB, '--wait']);
     ok(run);
-    // Not a terminal: steps and log lines as plain lines, then the outcome as the last line.
+    // Not a terminal: the run's state, its log lines (steps included), then the outcome last.
     expect(run.stdout).toMatch(/^backup run #\d+ of pg-app-nightly: (queued|running)$/m);
-    expect(run.stdout).toMatch(/ INFO  step: dump$/m);
-    expect(run.stdout).toMatch(/ INFO  /);
+    const steps = [...run.stdout.matchAll(/ INFO {2}step: (\w+)$/gm)].map((match) => match[1]);
+    expect(steps).toEqual(expect.arrayContaining(['dump', 'upload', 'verify', 'retention']));
+    expect(run.stdout).toMatch(/ INFO {2}dump finished: .* read, .* stored/);
     const last = run.stdout.trimEnd().split('\n').at(-1) ?? '';
     expect(last).toMatch(/^backup run #(\d+) of pg-app-nightly: Success in .* \(.* read, .* written\)$/);
     runId = Number(/#(\d+)/.exec(last)?.[1]);
     expect(run.stdout).not.toContain(PG_PASSWORD);
 
-    const [logs, followed, runs] = await Promise.all([
+    const [logs, followed] = await Promise.all([
       kw(['run', 'logs', String(runId)]),
       kw(['run', 'logs', String(runId), '--follow']),
-      kw(['--json', 'run', 'show', String(runId)]),
     ]);
     ok(logs);
-    expect(logs.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ INFO  /m);
+    // The run is over: --follow prints the same log, then the outcome, and exits with its code.
+    expect(ok(followed).stdout).toBe(`${logs.stdout}${last}\n`);
+    expect(logs.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ INFO {2}step: dump$/m);
+    expect(logs.stdout).toMatch(/INFO {2}Success after/);
     expect(logs.stdout).not.toContain(PG_PASSWORD);
-    // The run is over: --follow prints the stored log and ends with the run's exit code.
-    ok(followed);
-    expect(followed.stdout).toBe(logs.stdout);
-    const shown = json(runs);
-    expect(shown.status).toBe('success');
-    expect(shown.steps.map((step: { name: string; status: string }) => `${step.name}:${step.status}`)).toEqual(
-      expect.arrayContaining(['dump:done', 'upload:done', 'verify:done', 'retention:done']),
-    );
-    expect(shown.backupIds).toHaveLength(1);
-    backupId = shown.backupIds[0];
+    // Every log line of the run was shown live by --wait too.
+    for (const line of logs.stdout.trimEnd().split('\n')) expect(run.stdout).toContain(line);
   });
 
-  it('follows a queued run to its end with run logs --follow', async () => {
-    const queued = ok(await kw(['job', 'run', JOB]));
-    const id = Number(/queued run #(\d+)/.exec(queued.stdout)?.[1]);
-    expect(id).toBeGreaterThan(runId);
-    const followed = ok(await kw(['run', 'logs', String(id), '--follow', '--no-progress']));
-    expect(followed.stdout).toMatch(/INFO  /);
-    // Whether the run was still going or already done when the command started, it ends
-    // with the run over and a success exit code.
-    expect(followed.stdout).not.toMatch(/^error/m);
-    const run = json(await kw(['--json', 'run', 'show', String(id)]));
-    expect(run.status).toBe('success');
+  it('follows a running run with run logs --follow until it is over', async () => {
+    // Hold a lock that pg_dump must wait for: the run stays in its dump step until released,
+    // so the follower is attached to a live run, whatever the machine's speed.
+    const locker = new pg.Client({ connectionString: source.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table orders in access exclusive mode');
+      const queued = ok(await kw(['job', 'run', JOB]));
+      const id = Number(/^queued run #(\d+) of pg-app-nightly/.exec(queued.stdout)?.[1]);
+      expect(id).toBeGreaterThan(runId);
+
+      let dumping!: () => void;
+      const inDump = new Promise<'dumping'>((resolve) => (dumping = () => resolve('dumping')));
+      const following = kw(['run', 'logs', String(id), '--follow', '--no-progress'], {}, (out) => {
+        if (/pg_dump: database/.test(out)) dumping();
+      });
+      // The follower shows the dump starting while the run cannot finish: it is live.
+      expect(await Promise.race([inDump, following.then(() => 'ended')])).toBe('dumping');
+      expect((await t.call('GET', `/api/runs/${id}`)).body.status).toBe('running');
+      await locker.query('commit');
+
+      const followed = ok(await following);
+      expect(followed.stdout).toMatch(/ INFO {2}step: retention$/m);
+      expect(followed.stdout.trimEnd().split('\n').at(-1)).toMatch(
+        new RegExp(`^backup run #${id} of pg-app-nightly: Success in `),
+      );
+      // Each log line once: the stored ones, then the streamed ones, with no repeat.
+      const lines = followed.stdout.split('\n').filter((line) => / (INFO|WARN|ERROR) {1,2}/.test(line));
+      expect(new Set(lines).size).toBe(lines.length);
+    } finally {
+      await locker.end();
+    }
   });
 
   it('lists, verifies and restores the backup into a new database with the same data', async () => {
     const [table, listed] = await Promise.all([kw(['backup', 'list', '--job', JOB]), kw(['--json', 'backup', 'list'])]);
     ok(table);
     expect(table.stdout).toMatch(/^ID\s+JOB\s+DESTINATION\s+CREATED\s+SIZE\s+COMPRESSION\s+ENCRYPTED\s+PINNED/);
-    const items = json<{ items: any[] }>(listed).items;
+    const items = json<{ items: BackupItem[] }>(listed).items;
     // The first run's backup may have gone to GFS retention (same day, newer backup); the
     // newest one is always kept.
     const newest = items.find((item) => item.jobName === JOB);
-    expect(newest).toMatchObject({ compression: 'zstd', encrypted: true });
-    backupId = newest.id;
-    expect(table.stdout).toMatch(new RegExp(`^${backupId}\\s+${JOB}\\s+local-disk\\s+.*\\s+zstd\\s+yes\\s+no\\s*$`, 'm'));
+    if (!newest) throw new Error(`no backup of ${JOB} in ${listed.stdout}`);
+    backup = newest;
+    expect(backup).toMatchObject({
+      compression: 'zstd',
+      encrypted: true,
+      key: expect.stringMatching(/\.sql\.zst\.kwe$/),
+    });
+    const backupId = backup.id;
+    expect(table.stdout).toMatch(
+      new RegExp(`^${backupId}\\s+${JOB}\\s+local-disk\\s+.*\\s+zstd\\s+yes\\s+no\\s*$`, 'm'),
+    );
 
     const verify = ok(await kw(['backup', 'verify', String(backupId)]));
     expect(verify.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verify run #\d+ of pg-app-nightly: Success/);
@@ -345,14 +400,13 @@ describe('keepwatch CLI end to end', () => {
     expect(kitText.length).toBeGreaterThan(40);
     expect(exported.stdout).toContain('mode 0600');
 
-    const backup = json(await kw(['--json', 'backup', 'show', String(backupId)]));
-    const stored = path.join(dir, 'backups', backup.key);
-    expect((await stat(stored)).size).toBe(backup.size);
-    expect(stored).toMatch(/\.sql\.zst\.kwe$/);
+    // The file as it lies on the destination, named relative to the working directory.
+    const stored = path.join('backups', backup.key);
+    expect((await stat(path.join(dir, stored))).size).toBe(backup.size);
 
     const out = path.join(dir, 'restored.sql');
     // No token, no credentials file, and the server URL points at a closed port.
-    const decrypted = await runCli(['backup', 'decrypt', '--key-file', kit, stored, out], {
+    const decrypted = await runCli(['backup', 'decrypt', '--key-file', 'main.kit', stored, 'restored.sql'], {
       env: {
         KEEPWATCH_SERVER: `http://127.0.0.1:${closedPort}`,
         KEEPWATCH_TOKEN: undefined,
@@ -381,10 +435,6 @@ describe('keepwatch CLI end to end', () => {
     expect(ok(duplicate).stdout).toMatch(/^created job pg-copy \(id \d+\) from pg-app-nightly$/m);
     expect(ok(await kw(['job', 'enable', JOB])).stdout).toBe(`job ${JOB}: active\n`);
 
-    const copy = json(await kw(['--json', 'job', 'show', 'pg-copy'])).job;
-    expect(copy).toMatchObject({ compression: { algorithm: 'zstd', level: 3 }, scheduleText: expect.any(String) });
-    expect(copy.encryptionProfile.name).toBe('main');
-
     expect(ok(await kw(['job', 'archive', 'pg-copy'])).stdout).toBe('job pg-copy: archived\n');
     const [active, archived, refused] = await Promise.all([
       kw(['job', 'list']),
@@ -392,21 +442,25 @@ describe('keepwatch CLI end to end', () => {
       kw(['job', 'delete', 'pg-copy']),
     ]);
     expect(ok(active).stdout).not.toContain('pg-copy');
-    expect(ok(archived).stdout).toMatch(/pg-copy\s+default\s+backup\s+archived/);
+    // The copy has the original's settings (schedule included).
+    expect(ok(archived).stdout).toMatch(/pg-copy\s+default\s+backup\s+archived\s+Every day at 02:30 \(Europe\/Paris\)/);
     // Not a terminal and no --yes: nobody to ask, so nothing is deleted.
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('pass --yes');
 
-    const deleted = ok(await kw(['job', 'delete', 'pg-copy', '--yes']));
-    expect(deleted.stdout).toMatch(/^deleted job pg-copy \(id \d+\); its stored backups are kept$/m);
-    const gone = await kw(['job', 'show', 'pg-copy']);
-    expect(gone.code).toBe(1);
-    expect(gone.stderr).toMatch(/^error: .*not found/m);
-
-    // Deleting the real job keeps its backups.
-    ok(await kw(['job', 'delete', JOB, '--yes']));
-    const backups = json<{ items: any[] }>(await kw(['--json', 'backup', 'list']));
-    expect(backups.items.map((item) => item.id)).toContain(backupId);
+    const [deleted, deletedJob] = await Promise.all([
+      kw(['job', 'delete', 'pg-copy', '--yes']),
+      kw(['job', 'delete', JOB, '--yes']),
+    ]);
+    expect(ok(deleted).stdout).toMatch(/^deleted job pg-copy \(id \d+\); its stored backups are kept$/m);
+    expect(ok(deletedJob).stdout).toContain(`deleted job ${JOB}`);
+    // Deleting a job keeps its backups.
+    const [jobs, backups] = await Promise.all([
+      kw(['job', 'list', '--kind', 'backup']),
+      kw(['--json', 'backup', 'list']),
+    ]);
+    expect(ok(jobs).stdout).not.toMatch(/pg-copy|pg-app-nightly/);
+    expect(json<{ items: BackupItem[] }>(backups).items.map((item) => item.id)).toContain(backup.id);
   });
 
   it('fails a job whose database does not exist: exit 1 and the reason', async () => {
@@ -419,18 +473,21 @@ describe('keepwatch CLI end to end', () => {
   });
 
   it('names unknown jobs and bad YAML', async () => {
-    const bad = path.join(dir, 'bad.yaml');
-    await writeFile(bad, 'apiVersion: keepwatch/v1\njobs:\n  - name: x\n    source: [unclosed\n  other: {\n');
-    const [unknown, unknownRun, badYaml] = await Promise.all([
-      kw(['job', 'show', 'no-such-job']),
+    const broken = 'apiVersion: keepwatch/v1\njobs:\n  - name: x\n    source: [unclosed\n  other: {\n';
+    // The same mistake, once read by the server and once by the CLI (which parses files with
+    // ${env:...} references to resolve them).
+    await writeFile(path.join(dir, 'bad.yaml'), broken);
+    await writeFile(path.join(dir, 'bad-ref.yaml'), `${broken.replace('name: x', 'name: "${env:PG_PASSWORD}"')}`);
+    const [unknown, badYaml, badRef] = await Promise.all([
       kw(['job', 'run', 'no-such-job', '--wait']),
-      kw(['apply', '-f', bad], { PG_PASSWORD }),
+      kw(['apply', '-f', 'bad.yaml']),
+      kw(['apply', '-f', 'bad-ref.yaml'], { PG_PASSWORD }),
     ]);
-    for (const result of [unknown, unknownRun]) {
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe("error: job 'no-such-job' not found\n");
+    for (const result of [badYaml, badRef]) {
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^error: .*no-such-job.*not found/m);
+      expect(result.stderr).toMatch(/^error: .*line 5, column 3/m);
     }
-    expect(badYaml.code).toBe(1);
-    expect(badYaml.stderr).toMatch(/^error: .*line \d+/m);
   });
 });

@@ -58,7 +58,7 @@ describe.each(DIALECTS)('crash recovery after kill -9 (%s)', (dialect: Dialect) 
     KEEPWATCH_CATCH_UP_WINDOW: '3600',
     ...(stateDb ? { DATABASE_URL: stateDb.url } : {}),
   });
-  const call = <T = any>(method: string, url: string, body?: unknown) => server!.call<T>(method, url, body, token);
+  const call = (method: string, url: string, body?: unknown) => server!.call(method, url, body, token);
   const run = async (id: number) => {
     const r = await call('GET', `/api/runs/${id}`);
     if (r.status !== 200) throw new Error(`GET run ${id}: ${r.status} ${JSON.stringify(r.body)}`);

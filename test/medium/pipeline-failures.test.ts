@@ -8,6 +8,52 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
+interface Step {
+  name: string;
+  status: string;
+}
+interface Run {
+  id: number;
+  jobId: number;
+  operation: string;
+  status: string;
+  error: string | null;
+  step: string | null;
+  steps: Step[];
+  bytesRead: number;
+  bytesWritten: number;
+  backupIds: number[];
+  startedAt: string | null;
+  cancelRequested: boolean;
+}
+interface Backup {
+  id: number;
+  runId: number;
+  jobId: number;
+  jobName: string;
+  key: string;
+  size: number;
+  rawSize: number;
+  sha256: string;
+  compression: string;
+  encrypted: boolean;
+  keyId: string | null;
+  createdAt: string;
+  verifiedAt: string | null;
+  pinned: boolean;
+  destination: { id: number; name: string; kind: string };
+}
+interface Job {
+  id: number;
+  name: string;
+  kind: string;
+  status: string;
+  compression: { algorithm: string; level?: number } | null;
+  sizeCheck: { minBytes: number; minRatio: number } | null;
+  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
+  lastRun: Run | null;
+}
+
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function filesUnder(dir: string, rel = ''): Promise<string[]> {
@@ -20,28 +66,28 @@ async function filesUnder(dir: string, rel = ''): Promise<string[]> {
   return out.sort();
 }
 
-async function create(t: TestApp, url: string, body: unknown): Promise<any> {
-  const r = await t.call('POST', url, body);
+async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
+  const r = await t.call<T>('POST', url, body);
   if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-async function patch(t: TestApp, url: string, body: unknown): Promise<any> {
-  const r = await t.call('PATCH', url, body);
+async function patch(t: TestApp, url: string, body: unknown): Promise<Job> {
+  const r = await t.call<Job>('PATCH', url, body);
   if (r.status !== 200) throw new Error(`PATCH ${url}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-async function startRun(t: TestApp, job: string | number): Promise<any> {
-  const r = await t.call('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
+async function startRun(t: TestApp, job: string | number): Promise<Run> {
+  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
   if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-const runJob = async (t: TestApp, job: string | number) => t.waitForRun((await startRun(t, job)).id);
+const runJob = async (t: TestApp, job: string | number): Promise<Run> => t.waitForRun((await startRun(t, job)).id);
 
-async function backupsOf(t: TestApp, jobId: number): Promise<any[]> {
-  return (await t.call('GET', `/api/backups?jobId=${jobId}`)).body.items;
+async function backupsOf(t: TestApp, jobId: number): Promise<Backup[]> {
+  return (await t.call<{ items: Backup[] }>('GET', `/api/backups?jobId=${jobId}`)).body.items;
 }
 
 async function logText(t: TestApp, runId: number): Promise<string> {
@@ -51,14 +97,13 @@ async function logText(t: TestApp, runId: number): Promise<string> {
 
 const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort((a, b) => a - b);
 
-const stepStatus = (run: any, name: string) =>
-  (run.steps as { name: string; status: string }[]).find((s) => s.name === name)?.status;
+const stepStatus = (run: Run, name: string) => run.steps.find((s) => s.name === name)?.status;
 
 /** Polls the run until `pred` holds (progress is flushed every half second while running). */
-async function waitUntil(t: TestApp, runId: number, pred: (run: any) => boolean, what: string): Promise<any> {
+async function waitUntil(t: TestApp, runId: number, pred: (run: Run) => boolean, what: string): Promise<Run> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const r = (await t.call('GET', `/api/runs/${runId}`)).body;
+    const r = (await t.call<Run>('GET', `/api/runs/${runId}`)).body;
     if (pred(r)) return r;
     if (['success', 'warning', 'failed', 'timed_out', 'cancelled'].includes(r.status))
       throw new Error(`run ${runId} ended (${r.status}: ${r.error}) before ${what}`);
@@ -265,8 +310,8 @@ describe('backup pipeline failures', () => {
   describe('tampered backups', () => {
     let target = '';
     let targetBefore = '';
-    let enc: any;
-    let plain: any;
+    let enc: Backup;
+    let plain: Backup;
 
     beforeAll(async () => {
       target = path.join(t.dataDir, 'target.db');
@@ -292,16 +337,16 @@ describe('backup pipeline failures', () => {
       const r1 = await runJob(t, 'tamper-enc');
       const r2 = await runJob(t, 'tamper-plain');
       expect([r1.status, r2.status]).toEqual(['success', 'success']);
-      enc = (await t.call('GET', `/api/backups/${r1.backupIds[0]}`)).body;
-      plain = (await t.call('GET', `/api/backups/${r2.backupIds[0]}`)).body;
+      enc = (await t.call<Backup>('GET', `/api/backups/${r1.backupIds[0]}`)).body;
+      plain = (await t.call<Backup>('GET', `/api/backups/${r2.backupIds[0]}`)).body;
     });
 
-    async function verify(id: number): Promise<any> {
+    async function verify(id: number): Promise<Run> {
       const r = await t.call('POST', `/api/backups/${id}/verify`);
       expect(r.status).toBe(201);
       return t.waitForRun(r.body.id);
     }
-    async function restoreInto(id: number): Promise<any> {
+    async function restoreInto(id: number): Promise<Run> {
       const r = await t.call('POST', `/api/backups/${id}/restore`, { source: 'target' });
       expect(r.status).toBe(201);
       return t.waitForRun(r.body.id);
@@ -367,7 +412,7 @@ describe('backup pipeline failures', () => {
 
     it('a truncated file fails verification and restore', async () => {
       const run = await runJob(t, 'tamper-enc');
-      const b = (await t.call('GET', `/api/backups/${run.backupIds[0]}`)).body;
+      const b = (await t.call<Backup>('GET', `/api/backups/${run.backupIds[0]}`)).body;
       const file = path.join(disk, b.key);
       await truncate(file, b.size - 100);
 
@@ -498,7 +543,7 @@ describe('backup pipeline failures', () => {
     const backups = await backupsOf(t, job.id);
     expect(backups).toHaveLength(3); // keep_last 1 did not run
     expect(backups.every((b) => b.destination.name === 'disk')).toBe(true);
-    const newest = backups.find((b) => b.id === run.backupIds[0]);
+    const newest = backups.find((b) => b.id === run.backupIds[0])!;
     expect(sha256(await readFile(path.join(disk, newest.key)))).toBe(newest.sha256);
     expect((await t.call('GET', `/api/jobs/${job.id}`)).body.lastRun.status).toBe('warning');
   });
@@ -517,15 +562,18 @@ describe('backup pipeline failures', () => {
     expect(del.body).toEqual({ deleted: true, backupsKept: 1 });
     expect((await t.call('GET', `/api/jobs/${job.id}`)).status).toBe(404);
 
-    const listed = ((await t.call('GET', '/api/backups')).body.items as any[]).filter((b) => b.jobId === job.id);
+    const listed = (await t.call<{ items: Backup[] }>('GET', '/api/backups')).body.items.filter(
+      (b) => b.jobId === job.id,
+    );
     expect(listed).toHaveLength(1);
+    const kept = listed[0]!;
     expect(ids(await backupsOf(t, job.id))).toEqual(ids(listed));
     expect((await t.call('GET', '/api/backups?job=to-delete')).status).toBe(404); // names mean live jobs
-    expect(listed[0].jobName).toBe('to-delete');
-    const stored = await readFile(path.join(disk, listed[0].key));
-    expect(sha256(stored)).toBe(listed[0].sha256);
+    expect(kept.jobName).toBe('to-delete');
+    const stored = await readFile(path.join(disk, kept.key));
+    expect(sha256(stored)).toBe(kept.sha256);
 
-    const v = await t.call('POST', `/api/backups/${listed[0].id}/verify`);
+    const v = await t.call('POST', `/api/backups/${kept.id}/verify`);
     expect(v.status).toBe(201);
     const verified = await t.waitForRun(v.body.id);
     expect(verified.error).toBeNull();
@@ -533,7 +581,7 @@ describe('backup pipeline failures', () => {
 
     const copy = path.join(t.dataDir, 'from-deleted-job.db');
     await create(t, '/api/sources', { name: 'copy', kind: 'sqlite', config: { path: copy } });
-    const r = await t.call('POST', `/api/backups/${listed[0].id}/restore`, { source: 'copy' });
+    const r = await t.call('POST', `/api/backups/${kept.id}/restore`, { source: 'copy' });
     expect(r.status).toBe(201);
     const restored = await t.waitForRun(r.body.id);
     expect(restored.error).toBeNull();

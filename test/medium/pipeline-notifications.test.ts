@@ -8,10 +8,45 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // ── receivers on loopback ─────────────────────────────────────────────────────────────────────
 
+interface HookBody {
+  event: string;
+  status: string;
+  title: string;
+  text: string;
+  data: Record<string, unknown>;
+}
 interface Hook {
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  body: any;
+  body: HookBody;
+}
+interface Step {
+  name: string;
+  status: string;
+}
+interface Run {
+  id: number;
+  jobId: number;
+  operation: string;
+  status: string;
+  error: string | null;
+  step: string | null;
+  steps: Step[];
+  bytesRead: number;
+  bytesWritten: number;
+  backupIds: number[];
+  startedAt: string | null;
+  cancelRequested: boolean;
+}
+interface Job {
+  id: number;
+  name: string;
+  kind: string;
+  status: string;
+  compression: { algorithm: string; level?: number } | null;
+  sizeCheck: { minBytes: number; minRatio: number } | null;
+  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
+  lastRun: Run | null;
 }
 interface Mail {
   to: string[];
@@ -32,7 +67,7 @@ async function startWebhookReceiver(): Promise<{ url: string; hooks: Hook[]; ser
       hooks.push({
         path: req.url ?? '',
         headers: req.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as HookBody,
       });
       res.writeHead(204).end();
     });
@@ -116,14 +151,14 @@ async function startSmtpReceiver(): Promise<{ port: number; mails: Mail[]; serve
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
-async function create(t: TestApp, url: string, body: unknown): Promise<any> {
-  const r = await t.call('POST', url, body);
+async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
+  const r = await t.call<T>('POST', url, body);
   if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-async function runJob(t: TestApp, job: string | number): Promise<any> {
-  const r = await t.call('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
+async function runJob(t: TestApp, job: string | number): Promise<Run> {
+  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
   if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
   return t.waitForRun(r.body.id);
 }
@@ -198,7 +233,7 @@ describe('notifications of backup runs (webhook and SMTP, conditions always / su
         { channel: `mail-${c}`, condition: c },
       ]),
     });
-    expect(job.notifications.map((n: any) => `${n.channel.name}:${n.condition}`).sort()).toEqual(
+    expect(job.notifications.map((n) => `${n.channel.name}:${n.condition}`).sort()).toEqual(
       CONDITIONS.flatMap((c) => [`hook-${c}:${c}`, `mail-${c}:${c}`]).sort(),
     );
   });
@@ -272,18 +307,19 @@ describe('notifications of backup runs (webhook and SMTP, conditions always / su
   it('POST /api/notification-channels/:id/test delivers a test message on each kind', async () => {
     web.hooks.length = 0;
     smtp.mails.length = 0;
-    const channels = (await t.call('GET', '/api/notification-channels')).body.items as any[];
+    const channels = (await t.call<{ items: { id: number; name: string }[] }>('GET', '/api/notification-channels')).body
+      .items;
     const hook = channels.find((c) => c.name === 'hook-failure');
     const mail = channels.find((c) => c.name === 'mail-success');
 
-    const h = await t.call('POST', `/api/notification-channels/${hook.id}/test`);
+    const h = await t.call('POST', `/api/notification-channels/${hook!.id}/test`);
     expect(h.status).toBe(200);
     expect(h.body).toEqual({ ok: true, message: "notification sent to 'hook-failure' (webhook)" });
     expect(web.hooks).toHaveLength(1);
     expect(web.hooks[0]!.path).toBe('/failure');
     expect(web.hooks[0]!.body).toMatchObject({ event: 'test', title: 'Test from Keepwatch: hook-failure' });
 
-    const m = await t.call('POST', `/api/notification-channels/${mail.id}/test`);
+    const m = await t.call('POST', `/api/notification-channels/${mail!.id}/test`);
     expect(m.status).toBe(200);
     expect(m.body.ok).toBe(true);
     expect(smtp.mails).toHaveLength(1);

@@ -6,6 +6,64 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
+interface Step {
+  name: string;
+  status: string;
+}
+interface Run {
+  id: number;
+  jobId: number;
+  operation: string;
+  status: string;
+  error: string | null;
+  step: string | null;
+  steps: Step[];
+  bytesRead: number;
+  bytesWritten: number;
+  backupIds: number[];
+  startedAt: string | null;
+  cancelRequested: boolean;
+}
+interface Backup {
+  id: number;
+  runId: number;
+  jobId: number;
+  jobName: string;
+  key: string;
+  size: number;
+  rawSize: number;
+  sha256: string;
+  compression: string;
+  encrypted: boolean;
+  keyId: string | null;
+  createdAt: string;
+  verifiedAt: string | null;
+  pinned: boolean;
+  destination: { id: number; name: string; kind: string };
+}
+interface Job {
+  id: number;
+  name: string;
+  kind: string;
+  status: string;
+  compression: { algorithm: string; level?: number } | null;
+  sizeCheck: { minBytes: number; minRatio: number } | null;
+  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
+  lastRun: Run | null;
+}
+interface Decision {
+  id: number;
+  key: string;
+  createdAt: string;
+  reasons: string[];
+}
+interface Preview {
+  destinationId: number;
+  policy: unknown;
+  keep: Decision[];
+  delete: Decision[];
+}
+
 async function filesUnder(dir: string, rel = ''): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
@@ -22,26 +80,26 @@ const exists = (p: string) =>
     () => false,
   );
 
-async function create(t: TestApp, url: string, body: unknown): Promise<any> {
-  const r = await t.call('POST', url, body);
+async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
+  const r = await t.call<T>('POST', url, body);
   if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-async function patch(t: TestApp, url: string, body: unknown): Promise<any> {
-  const r = await t.call('PATCH', url, body);
+async function patch(t: TestApp, url: string, body: unknown): Promise<Job> {
+  const r = await t.call<Job>('PATCH', url, body);
   if (r.status !== 200) throw new Error(`PATCH ${url}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-async function runJob(t: TestApp, job: string | number): Promise<any> {
-  const r = await t.call('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
+async function runJob(t: TestApp, job: string | number): Promise<Run> {
+  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
   if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
   return t.waitForRun(r.body.id);
 }
 
-async function backupsOf(t: TestApp, jobId: number): Promise<any[]> {
-  return (await t.call('GET', `/api/backups?jobId=${jobId}`)).body.items;
+async function backupsOf(t: TestApp, jobId: number): Promise<Backup[]> {
+  return (await t.call<{ items: Backup[] }>('GET', `/api/backups?jobId=${jobId}`)).body.items;
 }
 
 async function logText(t: TestApp, runId: number): Promise<string> {
@@ -50,12 +108,12 @@ async function logText(t: TestApp, runId: number): Promise<string> {
 }
 
 /** Runs a built-in system job found by its name in GET /api/jobs?kind=system. */
-async function runSystemJob(t: TestApp, name: string): Promise<any> {
-  const jobs = (await t.call('GET', '/api/jobs?kind=system')).body.items as any[];
+async function runSystemJob(t: TestApp, name: string): Promise<Run> {
+  const jobs = (await t.call<{ items: Job[] }>('GET', '/api/jobs?kind=system')).body.items;
   const job = jobs.find((j) => j.name === name);
   expect(job, `system job '${name}'`).toBeDefined();
-  expect(job.kind).toBe('system');
-  return runJob(t, job.id);
+  expect(job!.kind).toBe('system');
+  return runJob(t, job!.id);
 }
 
 const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort((a, b) => a - b);
@@ -83,17 +141,17 @@ describe('retention', () => {
       destinations: [{ destination: 'disk', retention: { type: 'keep_last', count: 2 } }],
       compression: { algorithm: 'gzip', level: 1 },
     });
-    const runs: any[] = [];
+    const runs: Run[] = [];
     const keys: string[] = [];
     for (let i = 0; i < 4; i++) {
       const run = await runJob(t, job.id);
       expect(run.status).toBe('success');
       runs.push(run);
-      keys.push((await t.call('GET', `/api/backups/${run.backupIds[0]}`)).body.key);
+      keys.push((await t.call<Backup>('GET', `/api/backups/${run.backupIds[0]}`)).body.key);
       expect(await backupsOf(t, job.id)).toHaveLength(Math.min(i + 1, 2));
     }
     const left = await backupsOf(t, job.id);
-    expect(ids(left)).toEqual([runs[2].backupIds[0], runs[3].backupIds[0]]);
+    expect(ids(left)).toEqual([runs[2]!.backupIds[0], runs[3]!.backupIds[0]]);
     expect(await filesUnder(path.join(disk, 'default', 'keep-two'))).toEqual(
       [keys[2]!, `${keys[2]}.meta.json`, keys[3]!, `${keys[3]}.meta.json`].map((k) => k.split('/').pop()!).sort(),
     );
@@ -101,8 +159,8 @@ describe('retention', () => {
       expect(await exists(path.join(disk, gone))).toBe(false);
       expect(await exists(path.join(disk, `${gone}.meta.json`))).toBe(false);
     }
-    expect((await t.call('GET', `/api/backups/${runs[0].backupIds[0]}`)).status).toBe(404);
-    const log = await logText(t, runs[3].id);
+    expect((await t.call('GET', `/api/backups/${runs[0]!.backupIds[0]}`)).status).toBe(404);
+    const log = await logText(t, runs[3]!.id);
     expect(log).toContain(`retention on 'disk': deleted ${keys[1]}`);
     expect(log).toContain(`retention on 'disk': kept 2, deleted 1`);
   });
@@ -122,7 +180,7 @@ describe('retention', () => {
     expect(ids(await backupsOf(t, job.id))).toEqual([first, second]);
     const third = (await runJob(t, job.id)).backupIds[0];
     expect(ids(await backupsOf(t, job.id))).toEqual([first, third]);
-    const firstKey = (await t.call('GET', `/api/backups/${first}`)).body.key;
+    const firstKey = (await t.call<Backup>('GET', `/api/backups/${first}`)).body.key;
     expect(await exists(path.join(disk, firstKey))).toBe(true);
 
     const del = await t.call('DELETE', `/api/backups/${first}`);
@@ -135,7 +193,7 @@ describe('retention', () => {
   });
 
   describe('GFS in the job’s time zone (Europe/Paris), preview and the retention sweep', () => {
-    let job: any;
+    let job: Job;
     /** b1 is the newest. Times in UTC; the comments give Paris wall-clock time and ISO week. */
     const TIMES = [
       '2025-04-01T22:30:00Z', // b1 Wed 2 Apr 00:30 CEST, W14
@@ -161,7 +219,7 @@ describe('retention', () => {
       for (let i = 0; i < TIMES.length; i++) {
         const run = await runJob(t, job.id);
         expect(run.status).toBe('success');
-        b.unshift(run.backupIds[0]); // newest first, like TIMES
+        b.unshift(run.backupIds[0]!); // newest first, like TIMES
       }
       for (const [i, id] of b.entries()) {
         await t.app.repos.db.kysely
@@ -169,7 +227,7 @@ describe('retention', () => {
           .set({ created_at: Date.parse(TIMES[i]!) })
           .where('id', '=', id)
           .execute();
-        keyOf.set(id, (await t.call('GET', `/api/backups/${id}`)).body.key);
+        keyOf.set(id, (await t.call<Backup>('GET', `/api/backups/${id}`)).body.key);
       }
       expect((await t.call('POST', `/api/backups/${b[6]}/pin`)).status).toBe(200);
       await patch(t, `/api/jobs/${job.id}`, {
@@ -177,27 +235,27 @@ describe('retention', () => {
       });
     });
 
-    const preview = async (body: unknown = {}) => {
-      const r = await t.call('POST', `/api/jobs/${job.id}/retention-preview`, body);
+    const preview = async (body: unknown = {}): Promise<Preview> => {
+      const r = await t.call<{ destinations: Preview[] }>('POST', `/api/jobs/${job.id}/retention-preview`, body);
       expect(r.status).toBe(200);
       expect(r.body.destinations).toHaveLength(1);
-      return r.body.destinations[0];
+      return r.body.destinations[0]!;
     };
 
     it('previews what the policy keeps and deletes, by Paris calendar days and ISO weeks', async () => {
       const p = await preview();
       expect(p.policy).toEqual({ type: 'gfs', daily: 3, weekly: 2, monthly: 0, yearly: 0 });
       const [b1, b2, b3, b4, b5, b6, b7] = b;
-      expect(p.keep.map((x: any) => x.id)).toEqual([b1, b2, b4, b5, b7]);
-      expect(p.delete.map((x: any) => x.id)).toEqual([b3, b6]);
-      const reasons = Object.fromEntries(p.keep.map((x: any) => [x.id, x.reasons]));
+      expect(p.keep.map((x) => x.id)).toEqual([b1, b2, b4, b5, b7]);
+      expect(p.delete.map((x) => x.id)).toEqual([b3, b6]);
+      const reasons = Object.fromEntries(p.keep.map((x) => [x.id, x.reasons]));
       expect(reasons[b1!]).toEqual(expect.arrayContaining(['daily 2025-04-02', 'weekly 2025-W14']));
       expect(reasons[b2!]).toEqual(['daily 2025-04-01']);
       expect(reasons[b4!]).toEqual(['daily 2025-03-31']);
       expect(reasons[b5!]).toEqual(['weekly 2025-W13']);
       expect(reasons[b7!]).toEqual(['pinned']);
-      expect(p.delete[0].createdAt).toBe('2025-04-01T10:00:00.000Z');
-      expect(p.delete[0].key).toBe(keyOf.get(b3!));
+      expect(p.delete[0]!.createdAt).toBe('2025-04-01T10:00:00.000Z');
+      expect(p.delete[0]!.key).toBe(keyOf.get(b3!));
       // A preview deletes nothing.
       expect(await backupsOf(t, job.id)).toHaveLength(7);
     });
@@ -208,8 +266,8 @@ describe('retention', () => {
       });
       const p = await preview();
       const [b1, b2, b3, b4, b5, b6, b7] = b;
-      expect(p.keep.map((x: any) => x.id)).toEqual([b1, b4, b5, b7]);
-      expect(p.delete.map((x: any) => x.id)).toEqual([b2, b3, b6]);
+      expect(p.keep.map((x) => x.id)).toEqual([b1, b4, b5, b7]);
+      expect(p.delete.map((x) => x.id)).toEqual([b2, b3, b6]);
       await patch(t, `/api/jobs/${job.id}`, {
         schedule: { type: 'cron', expression: '0 2 * * *', timezone: 'Europe/Paris' },
       });
@@ -218,8 +276,8 @@ describe('retention', () => {
     it('previews another policy given in the body, and rejects a bad one', async () => {
       const [b1, b2, b3, b4, b5, b6, b7] = b;
       const p = await preview({ retention: { type: 'keep_last', count: 2 } });
-      expect(p.keep.map((x: any) => x.id)).toEqual([b1, b2, b7]);
-      expect(p.delete.map((x: any) => x.id)).toEqual([b3, b4, b5, b6]);
+      expect(p.keep.map((x) => x.id)).toEqual([b1, b2, b7]);
+      expect(p.delete.map((x) => x.id)).toEqual([b3, b4, b5, b6]);
       const bad = await t.call('POST', `/api/jobs/${job.id}/retention-preview`, { retention: { type: 'gfs' } });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/at least one daily, weekly, monthly or yearly/);
@@ -295,7 +353,7 @@ describe('retention', () => {
     expect(log).toContain("destination 'disk': removed 1 unfinished upload(s)");
     expect(log).toContain('removed 3 leftover(s)');
     // Stored backups are not leftovers.
-    for (const bk of (await t.call('GET', '/api/backups')).body.items as any[])
+    for (const bk of (await t.call<{ items: Backup[] }>('GET', '/api/backups')).body.items)
       expect(await exists(path.join(disk, bk.key))).toBe(true);
   });
 });

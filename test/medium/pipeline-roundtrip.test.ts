@@ -14,6 +14,52 @@ import { DIALECTS, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
+interface Step {
+  name: string;
+  status: string;
+}
+interface Run {
+  id: number;
+  jobId: number;
+  operation: string;
+  status: string;
+  error: string | null;
+  step: string | null;
+  steps: Step[];
+  bytesRead: number;
+  bytesWritten: number;
+  backupIds: number[];
+  startedAt: string | null;
+  cancelRequested: boolean;
+}
+interface Backup {
+  id: number;
+  runId: number;
+  jobId: number;
+  jobName: string;
+  key: string;
+  size: number;
+  rawSize: number;
+  sha256: string;
+  compression: string;
+  encrypted: boolean;
+  keyId: string | null;
+  createdAt: string;
+  verifiedAt: string | null;
+  pinned: boolean;
+  destination: { id: number; name: string; kind: string };
+}
+interface Job {
+  id: number;
+  name: string;
+  kind: string;
+  status: string;
+  compression: { algorithm: string; level?: number } | null;
+  sizeCheck: { minBytes: number; minRatio: number } | null;
+  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
+  lastRun: Run | null;
+}
+
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** The recovery path as `keepwatch backup decrypt` does it: key file + the stored bytes only. */
@@ -66,26 +112,26 @@ async function filesUnder(dir: string, rel = ''): Promise<string[]> {
   return out.sort();
 }
 
-async function create(t: TestApp, url: string, body: unknown): Promise<any> {
-  const r = await t.call('POST', url, body);
+async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
+  const r = await t.call<T>('POST', url, body);
   if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-async function runJob(t: TestApp, job: string | number): Promise<any> {
-  const r = await t.call('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
+async function runJob(t: TestApp, job: string | number): Promise<Run> {
+  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
   if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
   return t.waitForRun(r.body.id);
 }
 
-async function restore(t: TestApp, backupId: number, body: Record<string, unknown>): Promise<any> {
-  const r = await t.call('POST', `/api/backups/${backupId}/restore`, body);
+async function restore(t: TestApp, backupId: number, body: Record<string, unknown>): Promise<Run> {
+  const r = await t.call<Run>('POST', `/api/backups/${backupId}/restore`, body);
   if (r.status !== 201) throw new Error(`restore ${backupId}: ${r.status} ${JSON.stringify(r.body)}`);
   return t.waitForRun(r.body.id);
 }
 
 const STEPS_OK = ['initialize', 'dump', 'upload', 'verify', 'complete', 'retention'].map((s) => `${s}:done`);
-const stepsOf = (run: any) => run.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`);
+const stepsOf = (run: Run) => run.steps.map((s) => `${s.name}:${s.status}`);
 
 // ── fixtures ─────────────────────────────────────────────────────────────────────────────────
 
@@ -182,9 +228,9 @@ describe.each(DIALECTS)('backup → verify → download → restore, PostgreSQL 
     expect(stepsOf(run)).toEqual(STEPS_OK);
     expect(run.backupIds).toHaveLength(2);
 
-    const list = (await t.call('GET', `/api/backups?jobId=${job.id}`)).body.items as any[];
+    const list = (await t.call<{ items: Backup[] }>('GET', `/api/backups?jobId=${job.id}`)).body.items;
     expect(list.map((b) => b.destination.name).sort()).toEqual(['a', 'b']);
-    const [b1, b2] = list;
+    const [b1, b2] = list as [Backup, Backup];
     expect(b1.key).toBe(b2.key);
     expect(b1.sha256).toBe(b2.sha256);
     expect(b1.key).toMatch(/^default\/pg-roundtrip\/\d{8}T\d{6}Z-run\d+\.sql\.zst\.kwe$/);
@@ -309,7 +355,7 @@ describe('round trips per engine and per compression (state on sqlite)', () => {
     });
     const run = await runJob(t, 'pg-custom');
     expect(run.status).toBe('success');
-    const b = (await t.call('GET', `/api/backups/${run.backupIds[0]}`)).body;
+    const b = (await t.call<Backup>('GET', `/api/backups/${run.backupIds[0]}`)).body;
     expect(b.key).toMatch(/\.pgdump\.gz$/);
     expect(b.encrypted).toBe(false);
     expect(b.keyId).toBeNull();
@@ -341,7 +387,7 @@ describe('round trips per engine and per compression (state on sqlite)', () => {
     const run = await runJob(t, 'maria');
     expect(run.error).toBeNull();
     expect(run.status).toBe('success');
-    const b = (await t.call('GET', `/api/backups/${run.backupIds[0]}`)).body;
+    const b = (await t.call<Backup>('GET', `/api/backups/${run.backupIds[0]}`)).body;
     const plain = await decodeStored(await readFile(path.join(t.dataDir, 'bk', b.key)), {
       encrypted: true,
       compression: 'zstd',
@@ -371,7 +417,7 @@ describe('round trips per engine and per compression (state on sqlite)', () => {
     });
     const run = await runJob(t, 'lite');
     expect(run.status).toBe('success');
-    const b = (await t.call('GET', `/api/backups/${run.backupIds[0]}`)).body;
+    const b = (await t.call<Backup>('GET', `/api/backups/${run.backupIds[0]}`)).body;
     expect(b.key).toMatch(/\.sqlite\.br\.kwe$/);
     const restored = await restore(t, b.id, { source: 'lite', database: 'restored-copy.db' });
     expect(restored.error).toBeNull();
@@ -406,7 +452,7 @@ describe('round trips per engine and per compression (state on sqlite)', () => {
     expect(run.error).toBeNull();
     expect(run.status).toBe('success');
     expect(stepsOf(run)).toEqual(STEPS_OK);
-    const b = (await t.call('GET', `/api/backups/${run.backupIds[0]}`)).body;
+    const b = (await t.call<Backup>('GET', `/api/backups/${run.backupIds[0]}`)).body;
     expect(b.key.endsWith(`.sqlite${c.ext}${c.encrypted ? '.kwe' : ''}`)).toBe(true);
     const file = path.join(t.dataDir, 'bk', b.key);
     const stored = await readFile(file);
@@ -447,7 +493,7 @@ describe('round trips per engine and per compression (state on sqlite)', () => {
   });
 
   it('GET /download?raw=1 (as documented in docs/api-contract.md) returns the stored bytes', async () => {
-    const b = (await t.call('GET', '/api/backups')).body.items[0];
+    const b = (await t.call<{ items: Backup[] }>('GET', '/api/backups')).body.items[0]!;
     const raw = await download(t, b.id, '1');
     expect(raw.status).toBe(200);
     expect(sha256(raw.body)).toBe(b.sha256);

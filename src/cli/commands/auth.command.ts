@@ -17,7 +17,7 @@ export function registerAuthCommands(program: Command): void {
     )
     .action(async (options: { username: string }, command: Command) => {
       const ctx = contextOf(command);
-      const { server } = await ctx.connection();
+      const server = await ctx.loginServer();
       const password =
         ctx.env.KEEPWATCH_PASSWORD ?? (await readSecret(`Password for ${options.username} at ${server}: `));
       if (password === '') throw new Error('no password given');

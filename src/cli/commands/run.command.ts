@@ -4,7 +4,7 @@ import type { LogLine, Run } from '../api.types.js';
 import { contextOf } from '../cli.context.js';
 import { exitCodeForRunStatus, isTerminalStatus } from '../exit-codes.js';
 import { formatRun, runsTable } from '../resource.format.js';
-import { formatLogLine } from '../run-display.js';
+import { formatFinalLine, formatLogLine } from '../run-display.js';
 import { getJob } from './job.command.js';
 
 export function registerRunCommands(program: Command): void {
@@ -57,8 +57,11 @@ export function registerRunCommands(program: Command): void {
       const lastId = await printLogs(client, id, (line) =>
         ctx.json ? ctx.print(JSON.stringify(line)) : ctx.print(formatLogLine(line)),
       );
-      if (!options.follow || isTerminalStatus(item.status)) {
-        if (options.follow) ctx.setExitCode(exitCodeForRunStatus(item.status));
+      if (!options.follow) return;
+      if (isTerminalStatus(item.status)) {
+        // Over already: end as a follow that saw the end does, with the outcome and its exit code.
+        if (!ctx.json) ctx.print(formatFinalLine(item));
+        ctx.setExitCode(exitCodeForRunStatus(item.status));
         return;
       }
       await ctx.followToEnd(client, item, { progress: options.progress, afterLogId: lastId, logsAsJson: true });

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import type * as AppModule from '../../app.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { contextOf } from '../cli.context.js';
 
 // Loaded only by these two commands: every other command is a thin API client and must not
 // pull in the server, the database drivers and the engine.
-async function loadApp(): Promise<{ app: typeof import('../../app.js'); config: AppConfig }> {
+async function loadApp(): Promise<{ app: typeof AppModule; config: AppConfig }> {
   const app = await import('../../app.js');
   const { loadConfigFromEnv } = await import('../../config/app-config.js');
   return { app, config: loadConfigFromEnv(process.env) };

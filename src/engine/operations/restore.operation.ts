@@ -53,8 +53,10 @@ export const restoreOperation: Operation = {
           compression: backup.compression as CompressionAlgorithm,
           keyFor: (id) => deps.profiles.keyById(id),
         });
-        // Bytes reach the database tool only after their chunk authenticated; the stored hash is
-        // checked at the end (the tool's transaction/ON_ERROR_STOP keeps a bad tail from landing).
+        // Bytes reach the database tool only after their chunk authenticated; the stored file's
+        // SHA-256 is checked when its last byte has been read, and a mismatch fails the stream
+        // instead of ending it, so the tool never sees a clean end of input (a SQLite restore then
+        // never replaces the target; unencrypted files have nothing else to catch a changed byte).
         const plain = new PassThrough({ highWaterMark: 1 << 20 });
         const feeding = pipeline(
           [input, meter((n) => ctx.addRead(n)), ...artifact.stages, meter((n) => ctx.addWritten(n)), plain],
