@@ -9,7 +9,7 @@
  * over --runs rounds (see report() for how runs are summarised). Results go to stdout and to
  * the "Backup pipeline" section of docs/benchmarks.md.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
@@ -170,9 +170,15 @@ async function runKeepwatchChild(args: Args): Promise<void> {
 
 // ---------------------------------------------------------------- parent: running cases
 
+/** Children still running, stopped if the benchmark is interrupted. */
+const running = new Set<ChildProcess>();
+
 function spawnCollect(command: string, argv: string[], env: NodeJS.ProcessEnv = process.env) {
   return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    // Its own process group, so an interruption can stop the whole shell pipeline.
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -364,6 +370,14 @@ async function main(): Promise<void> {
   });
   const keyFile = join(BENCH_DIR, 'openssl.key');
   writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of running) if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      rmSync(keyFile, { force: true });
+      for (const name of Object.keys(CASES)) rmSync(join(BENCH_DIR, `out-${name}`), { force: true });
+      process.exit(130);
+    });
+  }
   // Warm the page cache so that no case pays for the first read from disk.
   execFileSync('bash', ['-c', 'cat "$IN" > /dev/null'], { env: { ...process.env, IN: input } });
 

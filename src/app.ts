@@ -284,6 +284,7 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
     logger: logger as unknown as FastifyBaseLogger,
     secureCookies: config.publicUrl.startsWith('https://'),
     metricsToken: config.metricsToken,
+    publicHost: new URL(config.publicUrl).host,
   });
 
   const timers: NodeJS.Timeout[] = [];

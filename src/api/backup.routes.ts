@@ -67,16 +67,21 @@ export function backupRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['backups'],
-          summary: 'Download: the original dump (default) or the stored bytes (raw=1)',
+          summary: 'Download: the original dump (default) or the stored bytes (raw=1 or raw=true)',
           params: IdParams,
-          querystring: Type.Object({ raw: Type.Optional(Type.Boolean()) }),
+          querystring: Type.Object({
+            raw: Type.Optional(
+              Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')]),
+            ),
+          }),
         },
       },
       async (req, reply) => {
-        const d = await s.backups.download(actorOf(req), intParam(req.params.id), req.query.raw ?? false);
+        const raw = req.query.raw === '1' || req.query.raw === 'true';
+        const d = await s.backups.download(actorOf(req), intParam(req.params.id), raw);
         reply.header('content-type', 'application/octet-stream');
         reply.header('content-disposition', `attachment; filename="${d.filename.replace(/["\\]/g, '_')}"`);
-        if (req.query.raw && d.size !== null) reply.header('content-length', d.size);
+        if (raw && d.size !== null) reply.header('content-length', d.size);
         return reply.send(d.stream);
       },
     );

@@ -75,6 +75,8 @@ export interface ApiOptions {
   logger: FastifyBaseLogger | false;
   secureCookies: boolean;
   metricsToken?: string | undefined;
+  /** Host of KEEPWATCH_PUBLIC_URL, accepted as an Origin for cookie-authenticated changes. */
+  publicHost?: string | undefined;
 }
 
 export async function buildApi(services: ApiServices, opts: ApiOptions): Promise<FastifyInstance> {
@@ -161,7 +163,9 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
     // cross-site requests; the Origin check covers older browsers.
     if (!bearer && req.method !== 'GET' && req.method !== 'HEAD') {
       const origin = req.headers.origin;
-      if (origin !== undefined && originHost(origin) !== req.headers.host) {
+      const host = originHost(origin ?? '');
+      // Behind a proxy that rewrites Host, the public URL's host is ours too.
+      if (origin !== undefined && host !== req.headers.host && host !== opts.publicHost) {
         return reply.status(403).send({ error: { code: 'forbidden', message: 'cross-origin request refused' } });
       }
     }

@@ -1,8 +1,8 @@
 /**
  * Compression for backup streams. gzip and zstd are cut into independent blocks compressed
- * in a pool of worker threads, several at once (a backup is not bound to one core's speed),
- * and emitted in input order; brotli cannot be concatenated and runs as one zlib stream on
- * the libuv threadpool.
+ * several at once (a backup is not bound to one core's speed) and emitted in input order:
+ * gzip members on the libuv threadpool, zstd frames in a pool of worker threads. brotli
+ * cannot be concatenated and runs as one zlib stream on the threadpool.
  */
 import { availableParallelism } from 'node:os';
 import { PassThrough, type Transform } from 'node:stream';
@@ -10,7 +10,8 @@ import { constants as zlibConstants, createBrotliCompress, createBrotliDecompres
 import { COMPRESSIONS, type CompressionAlgorithm, type CompressionSettings } from '../core/domain.js';
 import { IntegrityError, ValidationError } from '../core/errors.js';
 import { BlockTransform } from './block-transform.js';
-import { defaultPoolSize, workerBlockCodec } from './compression-worker-pool.js';
+import { gzipBlockCodec } from './gzip-blocks.js';
+import { defaultZstdPoolSize, zstdBlockCodec } from './zstd-worker-pool.js';
 import { ZstdDecompressStream } from './zstd-decompress.js';
 
 const LEVELS: Record<Exclude<CompressionAlgorithm, 'none'>, { min: number; max: number; default: number }> = {
@@ -31,9 +32,10 @@ export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
 
 export interface CompressStreamOptions {
   /**
-   * Blocks in flight at once (gzip, zstd). Default: two per worker of the compression pool
-   * (one compressing, one queued), so a worker never waits for the main thread to hand it
-   * the next block, even when the event loop is busy or starved of CPU.
+   * Blocks in flight at once (gzip, zstd), so a core never waits while a finished block is
+   * handed over. Default: for zstd two per pool worker (one compressing, one queued); for gzip
+   * one per core plus one, within the libuv threadpool (UV_THREADPOOL_SIZE, default 4) minus
+   * one.
    */
   concurrency?: number;
   /** Input bytes per gzip member / zstd frame. Default 1 MiB. */
@@ -59,6 +61,8 @@ export function validateCompression(settings: unknown): CompressionSettings {
     throw new ValidationError('compression must be an object with an algorithm');
   }
   const { algorithm, level } = settings as { algorithm?: unknown; level?: unknown };
+  const unknown = Object.keys(settings).filter((k) => k !== 'algorithm' && k !== 'level');
+  if (unknown.length) throw new ValidationError(`compression.${unknown[0]} is not a field (known: algorithm, level)`);
   if (typeof algorithm !== 'string' || !(COMPRESSIONS as readonly string[]).includes(algorithm)) {
     throw new ValidationError(
       `compression.algorithm must be one of ${COMPRESSIONS.join(', ')} (got ${JSON.stringify(algorithm) ?? 'nothing'})`,
@@ -77,19 +81,31 @@ export function validateCompression(settings: unknown): CompressionSettings {
 export function createCompressStream(settings: CompressionSettings, opts: CompressStreamOptions = {}): Transform {
   const { algorithm, level = defaultLevel(settings.algorithm) } = validateCompression(settings);
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const concurrency = opts.concurrency ?? Math.min(availableParallelism(), defaultPoolSize()) * 2;
+  const concurrency = opts.concurrency ?? defaultConcurrency(algorithm);
   switch (algorithm) {
     case 'none':
       return new PassThrough();
     case 'gzip':
+      return new BlockTransform({ codec: gzipBlockCodec(level), blockSize, concurrency });
     case 'zstd':
-      return new BlockTransform({ codec: workerBlockCodec(algorithm, level), blockSize, concurrency });
+      return new BlockTransform({ codec: zstdBlockCodec(level), blockSize, concurrency });
     case 'brotli':
       return createBrotliCompress({
         chunkSize: 64 * 1024,
         params: { [zlibConstants.BROTLI_PARAM_QUALITY]: level },
       });
   }
+}
+
+function defaultConcurrency(algorithm: CompressionAlgorithm): number {
+  const cores = availableParallelism();
+  // Two blocks per zstd worker: one compressing, one queued in its port, so a worker never
+  // waits for the main thread to hand it the next block.
+  if (algorithm === 'zstd') return Math.min(cores, defaultZstdPoolSize()) * 2;
+  // zlib's async API runs on the libuv threadpool, which file I/O and crypto share: leave
+  // them one thread, or reads and writes would queue behind compression.
+  const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(cores + 1, threadpool - 1));
 }
 
 /**

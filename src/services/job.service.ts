@@ -16,7 +16,7 @@ import { validateCompression } from '../compression/compression.js';
 import type { JobListRow } from '../db/repositories/job.repository.js';
 import type { JobRow } from '../db/schema.js';
 import { canSeeCustomer, customerScope, requireAccess, type Actor } from './access.js';
-import type { CustomerService } from './customer.service.js';
+import { isIdRef, type CustomerService } from './customer.service.js';
 import type { EncryptionProfileService } from './encryption-profile.service.js';
 import {
   DEFAULT_SIZE_CHECK,
@@ -86,7 +86,7 @@ export class JobService {
     const repo = this.deps.repos.jobs;
     const text = String(ref).trim();
     let job: JobRow | undefined;
-    if (/^\d+$/.test(text)) job = await repo.get(Number(text));
+    if (isIdRef(text)) job = await repo.get(Number(text));
     if (!job) {
       let name = text;
       let customerId: number | undefined;

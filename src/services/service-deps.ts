@@ -17,7 +17,9 @@ export function redact(value: unknown, secretFields: readonly string[] = []): un
   if (Array.isArray(value)) return value.map((v) => redact(v, secretFields));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = secretFields.includes(k) || /password|secret|token|key$/i.test(k) ? '[redacted]' : redact(v, secretFields);
+    // Only string values can be secrets; flags such as `hasSecret` or `changedCredentials` stay readable.
+    const secretName = secretFields.includes(k) || /password|secret|token$|^key$|Key$/.test(k);
+    out[k] = secretName && typeof v === 'string' ? '[redacted]' : redact(v, secretFields);
   }
   return out;
 }
