@@ -260,6 +260,15 @@ const median = (xs: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+const NOTES =
+  'How to read it: with every core compressing, each pipeline is CPU-bound, so throughput follows the CPU column ' +
+  'and the wall-clock ratios swing with other load from run to run. Keepwatch cuts the dump into 1 MiB blocks ' +
+  'compressed independently, several at once, and written in order: gzip-6 members on the libuv threadpool ' +
+  "(Node's zlib, Chromium's SIMD-optimised fork, needs markedly less CPU than pigz at the same level), zstd-3 " +
+  'frames in worker threads (about the same CPU per byte as `zstd -T0`, so that comparison is close to parity). ' +
+  'The encryption, SHA-256 and file I/O stay on the main thread, which the loop delay column shows is never ' +
+  'blocked for long; a high worst-run delay comes from other processes starving this one of CPU.';
+
 interface Context {
   args: Args;
   inputBytes: number;
@@ -297,7 +306,9 @@ function report(runs: Map<string, RunResult[]>, ctx: Context): string {
     const rss = `${fmt(Math.max(...results.map((r) => r.maxRssMib ?? NaN)), 0)} MiB${c.kind === 'shell' ? ' ¹' : ''}`;
     const p99s = results.map((r) => r.loopP99Ms ?? NaN);
     const loop = c.kind === 'keepwatch' ? `${fmt(median(p99s))} ms (${fmt(Math.max(...p99s))} ms)` : '–';
-    lines.push(`| ${c.label} | ${fmt(mibs(b))} | ${every} | ${fmt(b.cpuSeconds)} | ${out} | ${rss} | ${loop} |`);
+    lines.push(
+      `| ${c.label.replaceAll('|', '\\|')} | ${fmt(mibs(b))} | ${every} | ${fmt(b.cpuSeconds)} | ${out} | ${rss} | ${loop} |`,
+    );
   }
   lines.push(
     '',
@@ -333,6 +344,7 @@ function report(runs: Map<string, RunResult[]>, ctx: Context): string {
   for (const [label, shown, pass] of targets) {
     lines.push(`| ${label} | ${shown} | ${pass === undefined ? 'SKIPPED' : pass ? 'PASS' : 'FAIL'} |`);
   }
+  lines.push('', NOTES);
   return lines.join('\n');
 }
 

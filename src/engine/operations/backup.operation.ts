@@ -14,7 +14,7 @@ import type { JobRow } from '../../db/schema.js';
 import type { BackupJobConfig } from '../../services/job.types.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { artifactKey, SIDECAR_SUFFIX } from '../pipeline/artifact-key.js';
-import { FanOut, meter } from '../pipeline/stream-tools.js';
+import { FanOut, hasher, meter } from '../pipeline/stream-tools.js';
 import type { RunContext } from '../run-context.js';
 import { applyRetention } from './retention.js';
 import { RunFailure, type Operation, type OperationOutcome } from './operation.js';
@@ -117,6 +117,7 @@ export const backupOperation: Operation = {
       );
 
       let rawBytes = 0;
+      const rawHash = hasher();
       const fan = new FanOut(
         opened.filter((d) => d.upload).map((d) => ({ name: d.name, stream: d.upload!.stream })),
         (n) => ctx.addWritten(n),
@@ -131,6 +132,7 @@ export const backupOperation: Operation = {
           rawBytes += n;
           ctx.addRead(n);
         }),
+        rawHash,
         createCompressStream(cfg.compression),
       ];
       if (key) stages.push(createEncryptStream({ key, compression: cfg.compression.algorithm }));
@@ -200,6 +202,8 @@ export const backupOperation: Operation = {
           });
           if (v.rawSize !== rawBytes)
             throw new Error(`restored size ${v.rawSize} differs from dumped size ${rawBytes}`);
+          if (v.rawSha256 !== rawHash.digest())
+            throw new Error('decoded content differs from the dump (SHA-256 mismatch)');
           verifiedAt[d.id] = deps.clock();
           ctx.log('info', `verified copy on '${d.name}'`);
         } catch (err) {
@@ -228,6 +232,7 @@ export const backupOperation: Operation = {
         rawSize: rawBytes,
         size: fan.bytes,
         sha256,
+        rawSha256: rawHash.digest(),
         compression: cfg.compression,
         encryption: key ? { algorithm: 'AES-256-GCM', keyId, format: 'KWBACKUP v1' } : null,
         extension: dump.extension,

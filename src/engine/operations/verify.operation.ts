@@ -38,6 +38,9 @@ export const verifyOperation: Operation = {
         });
         if (v.rawSize !== backup.raw_size)
           throw new Error(`decompressed size ${v.rawSize} differs from the recorded ${backup.raw_size}`);
+        const recorded = (JSON.parse(backup.metadata) as { rawSha256?: string }).rawSha256;
+        if (recorded && v.rawSha256 !== recorded)
+          throw new Error('decoded content differs from the dump (SHA-256 mismatch)');
       } catch (err) {
         throw new RunFailure(`backup ${backup.id} failed verification: ${(err as Error).message}`);
       }

@@ -50,7 +50,7 @@ export async function verifyStoredObject(opts: {
   keyFor: KeyLookup;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
-}): Promise<{ rawSize: number }> {
+}): Promise<{ rawSize: number; rawSha256: string }> {
   const input = await opts.dest.read(opts.key);
   const a = openArtifact({
     input,
@@ -60,10 +60,13 @@ export async function verifyStoredObject(opts: {
     keyFor: opts.keyFor,
   });
   let rawSize = 0;
+  // The hash of the decoded bytes proves the content (not only its length) is what was dumped.
+  const rawHash = hasher();
   await pipeline(
     [
       input,
       ...a.stages,
+      rawHash,
       meter((n) => {
         rawSize += n;
         opts.onBytes?.(n);
@@ -73,5 +76,5 @@ export async function verifyStoredObject(opts: {
     opts.signal ? { signal: opts.signal } : {},
   );
   a.checkHash();
-  return { rawSize };
+  return { rawSize, rawSha256: rawHash.digest() };
 }

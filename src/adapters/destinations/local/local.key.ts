@@ -5,7 +5,6 @@ export const PARTIAL_DIR = '.keepwatch-partial';
 
 const MAX_KEY_LENGTH = 1024;
 const MAX_SEGMENT_BYTES = 255;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what we reject
 const FORBIDDEN = /[\\\u0000-\u001f\u007f]/;
 
 function checkSegment(segment: string, what: string, value: string): void {
