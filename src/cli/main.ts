@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First import: sizes libuv's thread pool before any module can use it.
+import './threadpool.js';
 import { ApiError } from './api-client.js';
 import { EXIT_FAILURE } from './exit-codes.js';
 import { buildProgram } from './program.js';
