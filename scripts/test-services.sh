@@ -19,6 +19,7 @@ need_pkg pg_dump postgresql-client
 need_pkg mariadb-dump mariadb-client
 need_pkg sqlite3 sqlite3
 need_pkg zstd zstd
+need_pkg chromium chromium
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   if is_root && ls /etc/postgresql >/dev/null 2>&1; then

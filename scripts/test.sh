@@ -15,6 +15,12 @@ if ! npm run --silent lint; then
   echo "lint: FAILED"
 fi
 
+echo "== web build (the end-to-end tests drive the built UI)"
+if ! npx vite build --config web/vite.config.ts --logLevel warn; then
+  lint_failed=1
+  echo "web build: FAILED"
+fi
+
 echo "== tests"
 mkdir -p test-results
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"

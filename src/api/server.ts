@@ -13,11 +13,11 @@ import { backupRoutes } from './backup.routes.js';
 import { configRoutes } from './config.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { jobRoutes } from './job.routes.js';
-import { pageRoutes } from './pages.routes.js';
 import { resourceRoutes } from './resource.routes.js';
 import { runRoutes } from './run.routes.js';
 import type { ApiServices } from './services.js';
 import { settingsRoutes } from './settings.routes.js';
+import { registerWeb } from './web.routes.js';
 
 /** Routes reachable without signing in. Everything else under /api needs a session or token. */
 const PUBLIC = new Set(['/api/auth/login', '/api/auth/setup', '/api/openapi.json', '/healthz', '/readyz', '/metrics']);
@@ -178,7 +178,7 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
   });
 
   await app.register(healthRoutes(services, opts));
-  await app.register(pageRoutes);
+  await registerWeb(app);
   await app.register(authRoutes(services, opts), { prefix: '/api' });
   await app.register(resourceRoutes(services), { prefix: '/api' });
   await app.register(jobRoutes(services), { prefix: '/api' });

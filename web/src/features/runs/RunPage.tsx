@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export default function RunPage() {
+  return <Title order={2}>RunPage</Title>;
+}

@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export default function SettingsPage() {
+  return <Title order={2}>SettingsPage</Title>;
+}
