@@ -5,16 +5,17 @@ import { pipeline } from 'node:stream/promises';
 import { loadDestinationAdapter } from '../../adapters/destinations/registry.js';
 import type { Destination, UploadHandle } from '../../adapters/destinations/destination.contract.js';
 import { loadSourceAdapter } from '../../adapters/sources/registry.js';
-import { compressionExtension, createCompressStream } from '../../compression/compression.js';
+import { compressionExtension } from '../../compression/compression.js';
 import type { RetentionPolicy, Schedule } from '../../core/domain.js';
 import { formatBytes } from '../../core/duration.js';
-import { createEncryptStream, ENCRYPTED_EXTENSION } from '../../crypto/backup-stream.js';
+import { ENCRYPTED_EXTENSION } from '../../crypto/backup-stream.js';
 import { keyIdOf } from '../../crypto/keys.js';
 import type { JobRow } from '../../db/schema.js';
 import type { BackupJobConfig } from '../../services/job.types.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { artifactKey, SIDECAR_SUFFIX } from '../pipeline/artifact-key.js';
-import { FanOut, hasher, meter } from '../pipeline/stream-tools.js';
+import { backupStages } from '../pipeline/backup-stages.js';
+import { FanOut } from '../pipeline/stream-tools.js';
 import type { RunContext } from '../run-context.js';
 import { applyRetention } from './retention.js';
 import { RunFailure, type Operation, type OperationOutcome } from './operation.js';
@@ -117,7 +118,6 @@ export const backupOperation: Operation = {
       );
 
       let rawBytes = 0;
-      const rawHash = hasher();
       const fan = new FanOut(
         opened.filter((d) => d.upload).map((d) => ({ name: d.name, stream: d.upload!.stream })),
         (n) => ctx.addWritten(n),
@@ -127,15 +127,14 @@ export const backupOperation: Operation = {
           ctx.log('error', `destination '${t.name}' failed while writing: ${err.message}`);
         },
       );
-      const stages: NodeJS.ReadWriteStream[] = [
-        meter((n) => {
+      const { stages, rawSha256 } = backupStages({
+        compression: cfg.compression,
+        key,
+        onRawBytes: (n) => {
           rawBytes += n;
           ctx.addRead(n);
-        }),
-        rawHash,
-        createCompressStream(cfg.compression),
-      ];
-      if (key) stages.push(createEncryptStream({ key, compression: cfg.compression.algorithm }));
+        },
+      });
       const dumpDone = dump.done.then(
         (r) => r,
         (err: Error) => {
@@ -202,8 +201,7 @@ export const backupOperation: Operation = {
           });
           if (v.rawSize !== rawBytes)
             throw new Error(`restored size ${v.rawSize} differs from dumped size ${rawBytes}`);
-          if (v.rawSha256 !== rawHash.digest())
-            throw new Error('decoded content differs from the dump (SHA-256 mismatch)');
+          if (v.rawSha256 !== rawSha256()) throw new Error('decoded content differs from the dump (SHA-256 mismatch)');
           verifiedAt[d.id] = deps.clock();
           ctx.log('info', `verified copy on '${d.name}'`);
         } catch (err) {
@@ -232,7 +230,7 @@ export const backupOperation: Operation = {
         rawSize: rawBytes,
         size: fan.bytes,
         sha256,
-        rawSha256: rawHash.digest(),
+        rawSha256: rawSha256(),
         compression: cfg.compression,
         encryption: key ? { algorithm: 'AES-256-GCM', keyId, format: 'KWBACKUP v1' } : null,
         extension: dump.extension,
