@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'test/**/*.test.tsx', 'web/src/**/*.test.ts', 'web/src/**/*.test.tsx'],
     exclude: ['**/node_modules/**', 'dist/**', 'test/e2e/**'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -30,6 +30,7 @@ import { AuthService } from './services/auth.service.js';
 import { BackupService } from './services/backup.service.js';
 import { ConfigService } from './services/config.service.js';
 import { CustomerService } from './services/customer.service.js';
+import { DashboardService } from './services/dashboard.service.js';
 import { EncryptionProfileService } from './services/encryption-profile.service.js';
 import { JobService } from './services/job.service.js';
 import { ResourceService } from './services/resource.service.js';
@@ -209,6 +210,7 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
     profiles,
     jobs,
     runs,
+    dashboard: new DashboardService(deps, settings),
     backups,
     config: configSvc,
     settings,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -6,18 +7,16 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: __dirname,
   plugins: [react()],
+  // The server's pure core (schedule readings, validation) is shared with the browser as is.
+  resolve: { alias: { '@core': path.resolve(__dirname, '../src/core') } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
-    rollupOptions: {
-      output: {
-        // Charts are only needed on the dashboard: keep them out of the initial bundle.
-        manualChunks: (id) =>
-          id.includes('recharts') || id.includes('d3-') || id.includes('@mantine/charts') ? 'charts' : undefined,
-      },
-    },
+    // Charts stay out of the initial bundle because the dashboard imports them lazily
+    // (features/dashboard/DashboardCharts.tsx). No manualChunks for them: Rollup moves a manual
+    // chunk's shared dependencies (React, Mantine) into it, and the entry then preloads it all.
   },
   server: { proxy: { '/api': 'http://localhost:8080', '/healthz': 'http://localhost:8080' } },
 });

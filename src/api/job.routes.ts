@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { JOB_SORTS } from '../services/job.service.js';
 import { actorOf } from './http.js';
 import type { ApiServices } from './services.js';
 
@@ -83,17 +84,29 @@ export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['jobs'],
-          summary: 'List jobs',
+          summary: 'List jobs, filtered, sorted and paged on the server',
           querystring: Type.Object({
-            kind: Type.Optional(Type.String()),
+            kind: Type.Optional(Type.String({ description: 'backup, monitored or system' })),
             status: Type.Optional(Type.String({ description: 'comma-separated: active,disabled,running,failed' })),
-            q: Type.Optional(Type.String({ description: 'part of the name' })),
+            q: Type.Optional(Type.String({ description: 'part of the name, case-insensitive' })),
             customerId: Type.Optional(Type.Integer()),
             archived: Type.Optional(Type.Boolean()),
+            sort: Type.Optional(
+              Type.Union(
+                JOB_SORTS.map((k) => Type.Literal(k)),
+                {
+                  description:
+                    'name (default), status (failed, running, active, disabled), customer, lastRun, nextRun; jobs that never ran or have no next run come last',
+                },
+              ),
+            ),
+            order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
+            page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+            pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           }),
         },
       },
-      async (req) => s.jobs.list(actorOf(req), req.query),
+      async (req) => s.jobs.list(actorOf(req), { ...req.query, pageSize: req.query.pageSize ?? 50 }),
     );
     app.post(
       '/jobs',

@@ -13,7 +13,7 @@ export function runRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['runs'],
-          summary: 'Run history, newest first',
+          summary: 'Run history, newest first unless sorted',
           querystring: Type.Object({
             jobId: Type.Optional(Type.Integer()),
             status: Type.Optional(Type.String()),
@@ -22,6 +22,13 @@ export function runRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
             to: Type.Optional(Type.String({ description: 'ISO date/time (queued before)' })),
             page: Type.Optional(Type.Integer({ minimum: 1 })),
             pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            sort: Type.Optional(
+              Type.Union(
+                ['queuedAt', 'startedAt', 'finishedAt', 'status', 'job', 'duration'].map((k) => Type.Literal(k)),
+                { description: 'Column to sort by (default: newest first); empty values sort last' },
+              ),
+            ),
+            order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
           }),
         },
       },

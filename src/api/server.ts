@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from '../services/auth.service.js';
 import { authRoutes } from './auth.routes.js';
 import { backupRoutes } from './backup.routes.js';
 import { configRoutes } from './config.routes.js';
+import { dashboardRoutes } from './dashboard.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { jobRoutes } from './job.routes.js';
 import { resourceRoutes } from './resource.routes.js';
@@ -183,6 +184,7 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
   await app.register(resourceRoutes(services), { prefix: '/api' });
   await app.register(jobRoutes(services), { prefix: '/api' });
   await app.register(runRoutes(services), { prefix: '/api' });
+  await app.register(dashboardRoutes(services), { prefix: '/api' });
   await app.register(backupRoutes(services), { prefix: '/api' });
   await app.register(configRoutes(services), { prefix: '/api' });
   await app.register(settingsRoutes(services), { prefix: '/api' });

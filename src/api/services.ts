@@ -2,6 +2,7 @@ import type { AuthService } from '../services/auth.service.js';
 import type { BackupService } from '../services/backup.service.js';
 import type { ConfigService } from '../services/config.service.js';
 import type { CustomerService } from '../services/customer.service.js';
+import type { DashboardService } from '../services/dashboard.service.js';
 import type { EncryptionProfileService } from '../services/encryption-profile.service.js';
 import type { JobService } from '../services/job.service.js';
 import type { ResourceService } from '../services/resource.service.js';
@@ -21,6 +22,7 @@ export interface ApiServices {
   profiles: EncryptionProfileService;
   jobs: JobService;
   runs: RunService;
+  dashboard: DashboardService;
   backups: BackupService;
   config: ConfigService;
   settings: SettingsService;

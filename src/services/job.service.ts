@@ -53,6 +53,27 @@ export interface StaticJobSettings {
   timeoutSeconds?: number;
 }
 
+export const JOB_SORTS = ['name', 'status', 'customer', 'lastRun', 'nextRun'] as const;
+const JOB_STATUSES = ['active', 'disabled', 'running', 'failed', 'archived'] as const;
+/** Status order for sorting: what needs attention first. */
+const STATUS_ORDER: readonly string[] = ['failed', 'running', 'active', 'disabled', 'archived'];
+const NAME_COLLATOR = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+export interface JobListQuery {
+  kind?: string | undefined;
+  /** Comma-separated job statuses (active, disabled, running, failed, archived). */
+  status?: string | undefined;
+  /** Part of the name, case-insensitive. */
+  q?: string | undefined;
+  customerId?: number | undefined;
+  archived?: boolean | undefined;
+  sort?: string | undefined;
+  order?: string | undefined;
+  page?: number | undefined;
+  /** 1..500; undefined = every matching job on one page. */
+  pageSize?: number | undefined;
+}
+
 /** Use cases of jobs of every kind: create/edit, run now, enable/disable, duplicate, archive, delete. */
 export class JobService {
   constructor(
@@ -115,31 +136,94 @@ export class JobService {
     return this.dto(job);
   }
 
-  async list(
-    actor: Actor,
-    q: {
-      kind?: string | undefined;
-      status?: string | undefined;
-      q?: string | undefined;
-      customerId?: number | undefined;
-      archived?: boolean | undefined;
-    },
-  ) {
+  /**
+   * The jobs list: filtered (kind, customer, part of the name, status), sorted and paged on the
+   * server. Status and last-run order need each job's last run, so they are computed here, in
+   * the same way for both dialects; only the requested page is turned into full DTOs.
+   * Without `pageSize` every matching job is returned (internal callers such as the export).
+   */
+  async list(actor: Actor, q: JobListQuery) {
     requireAccess(actor, 'read', q.customerId, 'jobs');
-    const rows = await this.deps.repos.jobs.list({
+    const statuses = q.status
+      ? q.status
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
+    for (const s of statuses)
+      if (!(JOB_STATUSES as readonly string[]).includes(s))
+        throw new ValidationError(`status: '${s}' is not a job status (${JOB_STATUSES.join(', ')})`);
+    const sort = q.sort ?? 'name';
+    if (!(JOB_SORTS as readonly string[]).includes(sort))
+      throw new ValidationError(`sort: '${sort}' is not a sort key (${JOB_SORTS.join(', ')})`);
+    const order = q.order ?? 'asc';
+    if (order !== 'asc' && order !== 'desc') throw new ValidationError(`order: must be asc or desc`);
+    const page = q.page ?? 1;
+    if (!Number.isInteger(page) || page < 1) throw new ValidationError('page: must be a whole number from 1');
+    if (q.pageSize !== undefined && (!Number.isInteger(q.pageSize) || q.pageSize < 1 || q.pageSize > 500))
+      throw new ValidationError('pageSize: must be between 1 and 500');
+
+    const repos = this.deps.repos;
+    const rows = await repos.jobs.list({
       scope: customerScope(actor),
       kind: q.kind,
       customerId: q.customerId,
       q: q.q,
       archived: q.archived ?? false,
     });
-    const statuses = q.status ? q.status.split(',').map((s) => s.trim()) : null;
-    const items = [];
-    for (const row of rows) {
-      const dto = await this.dto(row, row);
-      if (!statuses || statuses.includes(dto.status)) items.push(dto);
+    // The last run decides "failed" and the last-run order: load it only when needed.
+    const needRuns = statuses.length > 0 || sort === 'status' || sort === 'lastRun';
+    const lastRuns = new Map<number, { status: string; at: number }>();
+    if (needRuns) {
+      const ids = [...new Set(rows.map((r) => r.last_run_id).filter((id): id is number => id != null))];
+      const runs = await Promise.all(ids.map((id) => repos.runs.get(id)));
+      for (const r of runs)
+        if (r) lastRuns.set(r.id, { status: r.status, at: r.finished_at ?? r.started_at ?? r.queued_at });
     }
-    return { items, total: items.length, page: 1, pageSize: items.length };
+    const customerNames = new Map<number, string>(
+      sort === 'customer' ? (await repos.customers.list(null)).map((c) => [c.id, c.name]) : [],
+    );
+    const entries = rows.map((row) => {
+      const last = row.last_run_id != null ? lastRuns.get(row.last_run_id) : undefined;
+      return {
+        row,
+        status: jobStatus({
+          enabled: row.enabled === 1,
+          archived: row.archived_at !== null,
+          activeRun: row.active_run_id != null,
+          lastRunStatus: (last?.status as RunStatus | undefined) ?? null,
+        }),
+        lastRunAt: last?.at ?? null,
+        customer: customerNames.get(row.customer_id) ?? '',
+      };
+    });
+    const kept = statuses.length ? entries.filter((e) => statuses.includes(e.status)) : entries;
+
+    const dir = order === 'desc' ? -1 : 1;
+    const byName = (a: (typeof kept)[number], b: (typeof kept)[number]) =>
+      NAME_COLLATOR.compare(a.row.name, b.row.name) || a.row.id - b.row.id;
+    // Jobs without a value (never ran, no next fire) come last in both directions.
+    const nullsLast = (x: number | null, y: number | null) =>
+      x === y ? 0 : x === null ? 1 : y === null ? -1 : dir * (x - y);
+    kept.sort((a, b) => {
+      switch (sort) {
+        case 'status':
+          return dir * (STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status)) || byName(a, b);
+        case 'customer':
+          return dir * NAME_COLLATOR.compare(a.customer, b.customer) || byName(a, b);
+        case 'lastRun':
+          return nullsLast(a.lastRunAt, b.lastRunAt) || byName(a, b);
+        case 'nextRun':
+          return nullsLast(a.row.next_fire_at, b.row.next_fire_at) || byName(a, b);
+        default:
+          return dir * byName(a, b);
+      }
+    });
+
+    const pageSize = q.pageSize ?? Math.max(kept.length, 1);
+    const slice = q.pageSize === undefined ? kept : kept.slice((page - 1) * pageSize, page * pageSize);
+    const items = await Promise.all(slice.map((e) => this.dto(e.row, e.row)));
+    return { items, total: kept.length, page: q.pageSize === undefined ? 1 : page, pageSize };
   }
 
   async dto(job: JobRow, listRow?: JobListRow) {

@@ -2,7 +2,7 @@ import { statusLabel } from '../core/run-status.js';
 import type { RunStatus } from '../core/domain.js';
 import { RUN_STATUSES } from '../core/domain.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import type { RunWithJob } from '../db/repositories/run.repository.js';
+import { RUN_SORT_KEYS, type RunSortKey, type RunWithJob } from '../db/repositories/run.repository.js';
 import type { JobRow, RunRow } from '../db/schema.js';
 import { canSeeCustomer, customerScope, requireAccess, type Actor } from './access.js';
 import type { RunEvents } from './run-events.js';
@@ -123,9 +123,15 @@ export class RunService {
       to?: string | undefined;
       page?: number | undefined;
       pageSize?: number | undefined;
+      sort?: string | undefined;
+      order?: string | undefined;
     },
   ) {
     requireAccess(actor, 'read', undefined, 'runs');
+    if (q.sort !== undefined && !RUN_SORT_KEYS.includes(q.sort as RunSortKey))
+      throw new ValidationError(`sort: '${q.sort}' is not a sort key (${RUN_SORT_KEYS.join(', ')})`);
+    if (q.order !== undefined && q.order !== 'asc' && q.order !== 'desc')
+      throw new ValidationError(`order: '${q.order}' must be asc or desc`);
     const status = q.status
       ? q.status
           .split(',')
@@ -152,6 +158,9 @@ export class RunService {
       to: time(q.to, 'to'),
       page,
       pageSize,
+      sort: q.sort as RunSortKey | undefined,
+      order: q.order as 'asc' | 'desc' | undefined,
+      now: this.deps.clock(),
     });
     return { items: items.map((r) => runDto(r)), total, page, pageSize };
   }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, NewRun, RunLogRow, RunRow, RunUpdate } from '../schema.js';
 
 export interface RunListFilter {
@@ -10,7 +10,37 @@ export interface RunListFilter {
   to?: number | undefined;
   page: number;
   pageSize: number;
-  order?: 'asc' | 'desc';
+  /** Column to sort by; default: newest first (by id). */
+  sort?: RunSortKey | undefined;
+  order?: 'asc' | 'desc' | undefined;
+  /** "Now" for the duration of runs still going (default Date.now()). */
+  now?: number | undefined;
+}
+
+export const RUN_SORT_KEYS = ['queuedAt', 'startedAt', 'finishedAt', 'status', 'job', 'duration'] as const;
+export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
+
+/** Status order for sorting: lifecycle first, then outcomes from good to bad (desc = worst first). */
+const STATUS_RANK = ['queued', 'running', 'success', 'warning', 'cancelled', 'missed', 'timed_out', 'failed'];
+
+function sortExpression(key: RunSortKey, now: number): RawBuilder<unknown> {
+  switch (key) {
+    case 'queuedAt':
+      return sql`runs.queued_at`;
+    case 'startedAt':
+      return sql`runs.started_at`;
+    case 'finishedAt':
+      return sql`runs.finished_at`;
+    case 'job':
+      return sql`lower(jobs.name)`;
+    case 'duration':
+      return sql`(coalesce(runs.finished_at, ${now}) - runs.started_at)`;
+    case 'status':
+      return sql`(case runs.status ${sql.join(
+        STATUS_RANK.map((s, i) => sql`when ${s} then ${sql.lit(i)}`),
+        sql` `,
+      )} else ${sql.lit(STATUS_RANK.length)} end)`;
+  }
 }
 
 export type RunWithJob = RunRow & { job_name: string };
@@ -36,11 +66,17 @@ export class RunRepository {
     if (f.operation) q = q.where('runs.operation', '=', f.operation);
     if (f.from !== undefined) q = q.where('runs.queued_at', '>=', f.from);
     if (f.to !== undefined) q = q.where('runs.queued_at', '<', f.to);
+    const order = f.order ?? 'desc';
+    let sorted = q.selectAll('runs').select('jobs.name as job_name');
+    if (f.sort) {
+      // Empty values (not started, not finished) go last in both directions and on both
+      // dialects (SQLite puts NULLs first, PostgreSQL last); the id breaks ties.
+      const expr = sortExpression(f.sort, f.now ?? Date.now());
+      sorted = sorted.orderBy(sql`(${expr} is null)`).orderBy(expr, order);
+    }
     const [items, count] = await Promise.all([
-      q
-        .selectAll('runs')
-        .select('jobs.name as job_name')
-        .orderBy('runs.id', f.order ?? 'desc')
+      sorted
+        .orderBy('runs.id', order)
         .limit(f.pageSize)
         .offset((f.page - 1) * f.pageSize)
         .execute(),

@@ -39,7 +39,7 @@ const JOB: Record<JobStatus, { label: string; color: string; icon: ReactNode }> 
 export function RunStatusChip({ status }: { status: RunStatus }) {
   const s = RUN[status] ?? RUN.queued;
   return (
-    <Badge color={s.color} variant="light" leftSection={s.icon} data-status={status}>
+    <Badge color={s.color} variant="light" tt="none" leftSection={s.icon} data-status={status}>
       {s.label}
     </Badge>
   );
@@ -48,7 +48,7 @@ export function RunStatusChip({ status }: { status: RunStatus }) {
 export function JobStatusChip({ status }: { status: JobStatus }) {
   const s = JOB[status] ?? JOB.active;
   return (
-    <Badge color={s.color} variant="light" leftSection={s.icon} data-status={status}>
+    <Badge color={s.color} variant="light" tt="none" leftSection={s.icon} data-status={status}>
       {s.label}
     </Badge>
   );

@@ -1,5 +1,77 @@
-import { Title } from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Button, Group, Loader, Stack, Title } from '@mantine/core';
+import { IconPencil, IconPlayerPlay } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { JobStatusChip } from '../../components/StatusChip';
+import { can, useMe } from '../auth/session';
+import { JobActionsMenu } from './JobActionsMenu';
+import { JobInfo } from './JobInfo';
+import { JobRunsTable } from './JobRunsTable';
+import { useJob } from './queries';
+import { useJobActions } from './use-job-actions';
 
+/** /jobs/:id: information, schedule, latest executions; Run now opens the new run's live view. */
 export default function JobDetailPage() {
-  return <Title order={2}>JobDetailPage</Title>;
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const me = useMe();
+  const job = useJob(id);
+  const actions = useJobActions();
+  const [starting, setStarting] = useState(false);
+
+  if (job.error)
+    return (
+      <Alert color="red" role="alert" title="Job not available">
+        {job.error.message}
+      </Alert>
+    );
+  if (!job.data) return <Loader />;
+  const j = job.data;
+
+  const runNow = async () => {
+    setStarting(true);
+    const run = await actions.runNow(j);
+    setStarting(false);
+    if (run) navigate(`/runs/${run.id}`);
+  };
+
+  return (
+    <Stack>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/jobs">
+          Jobs
+        </Anchor>
+        <span>{j.name}</span>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-start">
+        <Group gap="sm">
+          <Title order={2}>{j.name}</Title>
+          <JobStatusChip status={j.status} />
+        </Group>
+        <Group gap="xs">
+          {j.activeRunId && (
+            <Button component={Link} to={`/runs/${j.activeRunId}`} variant="light">
+              Watch run #{j.activeRunId}
+            </Button>
+          )}
+          {can(me.data, 'run') && (
+            <Button leftSection={<IconPlayerPlay size={16} />} loading={starting} onClick={() => void runNow()}>
+              Run now
+            </Button>
+          )}
+          {can(me.data, 'write') && j.kind === 'backup' && (
+            <Button variant="default" leftSection={<IconPencil size={16} />} component={Link} to={`/jobs/${j.id}/edit`}>
+              Edit
+            </Button>
+          )}
+          {j.kind === 'backup' && (
+            <JobActionsMenu job={j} user={me.data} withRunAndEdit={false} onGone={() => navigate('/jobs')} />
+          )}
+        </Group>
+      </Group>
+      {j.archived && <Alert color="gray">This job is archived: it does not run and is hidden from the list.</Alert>}
+      <JobInfo job={j} />
+      <JobRunsTable jobId={j.id} />
+    </Stack>
+  );
 }
