@@ -22,7 +22,7 @@ const JobBody = Type.Object(
     ),
     sourceId: Type.Optional(Type.Integer()),
     source: Type.Optional(Ref),
-    database: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    database: Type.Optional(Type.Union([Type.Null(), Type.String()])),
     destinations: Type.Optional(
       Type.Array(
         Type.Object(
@@ -44,14 +44,15 @@ const JobBody = Type.Object(
         {
           algorithm: Type.String({ description: 'none, gzip, brotli or zstd' }),
           level: Type.Optional(
-            Type.Union([Type.Integer(), Type.Null()], { description: 'gzip 1-9, brotli 0-11, zstd 1-19' }),
+            Type.Union([Type.Null(), Type.Integer()], { description: 'gzip 1-9, brotli 0-11, zstd 1-19' }),
           ),
         },
         { additionalProperties: false },
       ),
     ),
-    encryptionProfileId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
-    encryptionProfile: Type.Optional(Type.Union([Ref, Type.Null()])),
+    // Null first: with ajv's type coercion a null tried against integer first would become 0.
+    encryptionProfileId: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
+    encryptionProfile: Type.Optional(Type.Union([Type.Null(), Ref])),
     timeout: Type.Optional(Type.Union([Type.String(), Type.Integer()])),
     timeoutSeconds: Type.Optional(Type.Integer()),
     notifications: Type.Optional(

@@ -87,7 +87,7 @@ export function resourceRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
             {
               name: Type.Optional(Type.String()),
               active: Type.Optional(Type.Boolean()),
-              timezone: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+              timezone: Type.Optional(Type.Union([Type.Null(), Type.String()])),
             },
             { additionalProperties: false },
           ),

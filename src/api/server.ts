@@ -18,7 +18,7 @@ import { resourceRoutes } from './resource.routes.js';
 import { runRoutes } from './run.routes.js';
 import type { ApiServices } from './services.js';
 import { settingsRoutes } from './settings.routes.js';
-import { registerWeb } from './web.routes.js';
+import { registerWeb, wantsSpa } from './web.routes.js';
 
 /** Routes reachable without signing in. Everything else under /api needs a session or token. */
 const PUBLIC = new Set(['/api/auth/login', '/api/auth/setup', '/api/openapi.json', '/healthz', '/readyz', '/metrics']);
@@ -144,7 +144,9 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
     },
   );
   app.setNotFoundHandler((req, reply) =>
-    reply
+    wantsSpa(req.method, req.url, req.headers.accept)
+      ? reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html')
+      : reply
       .status(404)
       .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
   );

@@ -17,22 +17,29 @@ export async function registerWeb(app: FastifyInstance): Promise<void> {
     await app.register(pageRoutes);
     return;
   }
+  // wildcard: files are looked up per request, so a rebuilt UI is served without a restart.
   await app.register(fastifyStatic, {
     root: WEB_DIST,
-    wildcard: false,
+    wildcard: true,
     index: false,
     // Hashed assets never change; index.html always revalidates.
     setHeaders: (res, file) =>
       res.setHeader('cache-control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
-  const spa = async (_req: unknown, reply: { type(t: string): { sendFile(f: string): unknown } }) =>
-    reply.type('text/html').sendFile('index.html');
-  app.get('/', { schema: { hide: true } }, spa as never);
-  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
-    const path = req.url.split('?')[0]!;
-    if (path.startsWith('/api/') || path.startsWith('/assets/')) {
-      return reply.status(404).send({ error: { code: 'not_found', message: `no route GET ${path}` } });
-    }
-    return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
-  });
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+}
+
+/**
+ * Single-page-app fallback for the not-found handler: a browser GET outside /api that names no
+ * file gets index.html and the client router takes over.
+ */
+export function wantsSpa(method: string, url: string, accept: string | undefined): boolean {
+  const path = url.split('?')[0]!;
+  return (
+    method === 'GET' &&
+    existsSync(`${WEB_DIST}/index.html`) &&
+    !path.startsWith('/api/') &&
+    !path.startsWith('/assets/') &&
+    (accept ?? '').includes('text/html')
+  );
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, type TestContext } from 'vitest';
@@ -59,7 +59,15 @@ export function useBrowser(): BrowserSuite {
   let browser: Browser | null = null;
   let open: OpenPage[] = [];
 
-  beforeAll(async () => {
+  beforeAll(async (suite) => {
+    // Failure artifacts of an earlier run of this suite would read as failures of this one.
+    const names: string[] = [];
+    for (let s: { name: string; suite?: unknown } | undefined = suite; s?.name; s = s.suite as typeof s)
+      names.unshift(s.name);
+    const prefix = `${slug(names.filter((n) => !n.endsWith('.ts')).join(' '))}-`;
+    for (const f of existsSync(E2E_RESULTS) ? readdirSync(E2E_RESULTS) : []) {
+      if (f.startsWith(prefix) && /\.(png|console\.log|server\.log)$/.test(f)) rmSync(path.join(E2E_RESULTS, f));
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
   });
 
