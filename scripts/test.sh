@@ -16,9 +16,9 @@ if ! npm run --silent lint; then
 fi
 
 echo "== web build (the end-to-end tests drive the built UI)"
-if ! npx vite build --config web/vite.config.ts --logLevel warn; then
+if ! npx vite build --config web/vite.config.ts --logLevel warn || ! node scripts/measure-bundle.mjs; then
   lint_failed=1
-  echo "web build: FAILED"
+  echo "web build or bundle budget: FAILED"
 fi
 
 echo "== tests"

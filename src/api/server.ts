@@ -147,8 +147,8 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
     wantsSpa(req.method, req.url, req.headers.accept)
       ? reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html')
       : reply
-      .status(404)
-      .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+          .status(404)
+          .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
   );
 
   app.addHook('onRequest', async (req, reply) => {
