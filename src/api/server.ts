@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import { Ajv } from 'ajv';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -174,6 +175,17 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
     }
   });
 
+  // Bodies were checked strictly above (TypeBox, no coercion); letting Fastify's coercing
+  // validator run on them again would turn a JSON null into 0 (or 0 into null) for fields typed
+  // "integer or null". Query strings and path parameters are text and do need coercion.
+  const coercing = new Ajv({
+    coerceTypes: 'array',
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? () => true : coercing.compile(schema)));
   app.addHook('preValidation', async (req, reply) => {
     if (req.body === undefined) return;
     const problem = bodyProblem(req.routeOptions.schema?.body, req.body);
