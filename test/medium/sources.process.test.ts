@@ -25,6 +25,23 @@ describe('runTool', () => {
     await expect(proc.done).resolves.toBeDefined();
   });
 
+  it('keeps every byte of a tool that exits before its output is consumed', async () => {
+    // Regression: Node resumes the unconsumed stdout of an exited child, dropping its buffered
+    // first 64 KiB; a small dump that finished before the pipeline attached lost its beginning.
+    const proc = runTool({
+      command: node,
+      args: ['-e', 'for (let i = 0; i < 4000; i++) process.stdout.write(`line ${i} ${"y".repeat(40)}\\n`)'],
+      env,
+      signal,
+      stdout: 'stream',
+    });
+    await proc.done; // the tool has exited; only now does a consumer attach
+    await new Promise((r) => setTimeout(r, 200));
+    const out = await text(proc.stdout!);
+    expect(out.startsWith('line 0 ')).toBe(true);
+    expect(out.split('\n').filter(Boolean)).toHaveLength(4000);
+  });
+
   it('rejects on a non-zero exit with the scrubbed stderr tail', async () => {
     const script = 'console.error("auth failed for hunter2"); process.exit(3)';
     const proc = runTool({ command: node, args: ['-e', script], env, signal, secrets: ['hunter2'] });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, chmod, unlink, writeFile } from 'node:fs/promises';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { LogFn } from './source.contract.js';
 
 /**
@@ -216,7 +216,21 @@ export function runTool(opts: ToolOptions): ToolProcess {
   })();
   done.catch(() => undefined);
 
-  return { stdout: stdoutMode === 'stream' ? child.stdout : null, done };
+  return { stdout: stdoutMode === 'stream' ? claimStdout(child.stdout) : null, done };
+}
+
+/**
+ * Hands the tool's stdout to a PassThrough at once. Node resumes (and so discards) the buffered
+ * output of a child that exits while nobody has consumed its stdout yet: a small dump that
+ * finished before the caller attached its pipeline would silently lose its first 64 KiB.
+ * Piping claims the stream now; backpressure still reaches the tool through the pipe.
+ */
+function claimStdout(stdout: Readable | null): Readable | null {
+  if (!stdout) return null;
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  stdout.once('error', (err) => out.destroy(err));
+  stdout.pipe(out);
+  return out;
 }
 
 /** Runs a tool to completion and returns its captured stdout (for version checks and probes). */
