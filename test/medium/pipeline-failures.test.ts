@@ -1,116 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase, mysqlExec, PG_ADMIN_URL, pgQuery, uniqueName } from '../helpers/databases.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import {
+  sha256,
+  filesUnder,
+  create,
+  patch,
+  startRun,
+  runJob,
+  backupsOf,
+  logText,
+  ids,
+  stepStatus,
+  waitUntil,
+  type Run,
+  type Backup,
+} from '../helpers/pipeline-api.js';
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
-
-interface Step {
-  name: string;
-  status: string;
-}
-interface Run {
-  id: number;
-  jobId: number;
-  operation: string;
-  status: string;
-  error: string | null;
-  step: string | null;
-  steps: Step[];
-  bytesRead: number;
-  bytesWritten: number;
-  backupIds: number[];
-  startedAt: string | null;
-  cancelRequested: boolean;
-}
-interface Backup {
-  id: number;
-  runId: number;
-  jobId: number;
-  jobName: string;
-  key: string;
-  size: number;
-  rawSize: number;
-  sha256: string;
-  compression: string;
-  encrypted: boolean;
-  keyId: string | null;
-  createdAt: string;
-  verifiedAt: string | null;
-  pinned: boolean;
-  destination: { id: number; name: string; kind: string };
-}
-interface Job {
-  id: number;
-  name: string;
-  kind: string;
-  status: string;
-  compression: { algorithm: string; level?: number } | null;
-  sizeCheck: { minBytes: number; minRatio: number } | null;
-  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
-  lastRun: Run | null;
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function filesUnder(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await filesUnder(dir, p)));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
-  const r = await t.call<T>('POST', url, body);
-  if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function patch(t: TestApp, url: string, body: unknown): Promise<Job> {
-  const r = await t.call<Job>('PATCH', url, body);
-  if (r.status !== 200) throw new Error(`PATCH ${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function startRun(t: TestApp, job: string | number): Promise<Run> {
-  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
-  if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-const runJob = async (t: TestApp, job: string | number): Promise<Run> => t.waitForRun((await startRun(t, job)).id);
-
-async function backupsOf(t: TestApp, jobId: number): Promise<Backup[]> {
-  return (await t.call<{ items: Backup[] }>('GET', `/api/backups?jobId=${jobId}`)).body.items;
-}
-
-async function logText(t: TestApp, runId: number): Promise<string> {
-  const r = await t.call('GET', `/api/runs/${runId}/logs?limit=5000`);
-  return (r.body.items as { message: string }[]).map((l) => l.message).join('\n');
-}
-
-const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort((a, b) => a - b);
-
-const stepStatus = (run: Run, name: string) => run.steps.find((s) => s.name === name)?.status;
-
-/** Polls the run until `pred` holds (progress is flushed every half second while running). */
-async function waitUntil(t: TestApp, runId: number, pred: (run: Run) => boolean, what: string): Promise<Run> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const r = (await t.call<Run>('GET', `/api/runs/${runId}`)).body;
-    if (pred(r)) return r;
-    if (['success', 'warning', 'failed', 'timed_out', 'cancelled'].includes(r.status))
-      throw new Error(`run ${runId} ended (${r.status}: ${r.error}) before ${what}`);
-    if (Date.now() > deadline) throw new Error(`run ${runId}: ${what} never happened`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
 
 const sqliteFingerprint = (file: string) =>
   execFileSync('sqlite3', [file, "select count(*), group_concat(id || ':' || name, ',') from t"], {

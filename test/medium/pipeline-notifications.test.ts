@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { create, runJob } from '../helpers/pipeline-api.js';
 
 // ── receivers on loopback ─────────────────────────────────────────────────────────────────────
 
@@ -19,34 +20,6 @@ interface Hook {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: HookBody;
-}
-interface Step {
-  name: string;
-  status: string;
-}
-interface Run {
-  id: number;
-  jobId: number;
-  operation: string;
-  status: string;
-  error: string | null;
-  step: string | null;
-  steps: Step[];
-  bytesRead: number;
-  bytesWritten: number;
-  backupIds: number[];
-  startedAt: string | null;
-  cancelRequested: boolean;
-}
-interface Job {
-  id: number;
-  name: string;
-  kind: string;
-  status: string;
-  compression: { algorithm: string; level?: number } | null;
-  sizeCheck: { minBytes: number; minRatio: number } | null;
-  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
-  lastRun: Run | null;
 }
 interface Mail {
   to: string[];
@@ -150,18 +123,6 @@ async function startSmtpReceiver(): Promise<{ port: number; mails: Mail[]; serve
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
-
-async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
-  const r = await t.call<T>('POST', url, body);
-  if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function runJob(t: TestApp, job: string | number): Promise<Run> {
-  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
-  if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
-  return t.waitForRun(r.body.id);
-}
 
 async function logLines(t: TestApp, runId: number): Promise<string[]> {
   const r = await t.call('GET', `/api/runs/${runId}/logs?limit=5000`);

@@ -3,54 +3,21 @@ import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import {
+  filesUnder,
+  create,
+  patch,
+  runJob,
+  backupsOf,
+  logText,
+  ids,
+  type Run,
+  type Backup,
+  type Job,
+} from '../helpers/pipeline-api.js';
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
-interface Step {
-  name: string;
-  status: string;
-}
-interface Run {
-  id: number;
-  jobId: number;
-  operation: string;
-  status: string;
-  error: string | null;
-  step: string | null;
-  steps: Step[];
-  bytesRead: number;
-  bytesWritten: number;
-  backupIds: number[];
-  startedAt: string | null;
-  cancelRequested: boolean;
-}
-interface Backup {
-  id: number;
-  runId: number;
-  jobId: number;
-  jobName: string;
-  key: string;
-  size: number;
-  rawSize: number;
-  sha256: string;
-  compression: string;
-  encrypted: boolean;
-  keyId: string | null;
-  createdAt: string;
-  verifiedAt: string | null;
-  pinned: boolean;
-  destination: { id: number; name: string; kind: string };
-}
-interface Job {
-  id: number;
-  name: string;
-  kind: string;
-  status: string;
-  compression: { algorithm: string; level?: number } | null;
-  sizeCheck: { minBytes: number; minRatio: number } | null;
-  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
-  lastRun: Run | null;
-}
 interface Decision {
   id: number;
   key: string;
@@ -64,48 +31,11 @@ interface Preview {
   delete: Decision[];
 }
 
-async function filesUnder(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await filesUnder(dir, p)));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
 const exists = (p: string) =>
   stat(p).then(
     () => true,
     () => false,
   );
-
-async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
-  const r = await t.call<T>('POST', url, body);
-  if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function patch(t: TestApp, url: string, body: unknown): Promise<Job> {
-  const r = await t.call<Job>('PATCH', url, body);
-  if (r.status !== 200) throw new Error(`PATCH ${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function runJob(t: TestApp, job: string | number): Promise<Run> {
-  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
-  if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
-  return t.waitForRun(r.body.id);
-}
-
-async function backupsOf(t: TestApp, jobId: number): Promise<Backup[]> {
-  return (await t.call<{ items: Backup[] }>('GET', `/api/backups?jobId=${jobId}`)).body.items;
-}
-
-async function logText(t: TestApp, runId: number): Promise<string> {
-  const r = await t.call('GET', `/api/runs/${runId}/logs?limit=5000`);
-  return (r.body.items as { message: string }[]).map((l) => l.message).join('\n');
-}
 
 /** Runs a built-in system job found by its name in GET /api/jobs?kind=system. */
 async function runSystemJob(t: TestApp, name: string): Promise<Run> {
@@ -115,8 +45,6 @@ async function runSystemJob(t: TestApp, name: string): Promise<Run> {
   expect(job!.kind).toBe('system');
   return runJob(t, job!.id);
 }
-
-const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort((a, b) => a - b);
 
 // ── the suite ────────────────────────────────────────────────────────────────────────────────
 

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -11,56 +10,9 @@ import { createDecryptStream, readBackupHeader } from '../../src/crypto/backup-s
 import { parseKeyFile } from '../../src/crypto/keys.js';
 import { createPgDatabase, mysqlExec, PG_ADMIN_URL, pgQuery, uniqueName } from '../helpers/databases.js';
 import { DIALECTS, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { sha256, filesUnder, create, runJob, type Run, type Backup } from '../helpers/pipeline-api.js';
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
-
-interface Step {
-  name: string;
-  status: string;
-}
-interface Run {
-  id: number;
-  jobId: number;
-  operation: string;
-  status: string;
-  error: string | null;
-  step: string | null;
-  steps: Step[];
-  bytesRead: number;
-  bytesWritten: number;
-  backupIds: number[];
-  startedAt: string | null;
-  cancelRequested: boolean;
-}
-interface Backup {
-  id: number;
-  runId: number;
-  jobId: number;
-  jobName: string;
-  key: string;
-  size: number;
-  rawSize: number;
-  sha256: string;
-  compression: string;
-  encrypted: boolean;
-  keyId: string | null;
-  createdAt: string;
-  verifiedAt: string | null;
-  pinned: boolean;
-  destination: { id: number; name: string; kind: string };
-}
-interface Job {
-  id: number;
-  name: string;
-  kind: string;
-  status: string;
-  compression: { algorithm: string; level?: number } | null;
-  sizeCheck: { minBytes: number; minRatio: number } | null;
-  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
-  lastRun: Run | null;
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** The recovery path as `keepwatch backup decrypt` does it: key file + the stored bytes only. */
 async function decodeStored(
@@ -99,29 +51,6 @@ async function download(
     headers: { authorization: `Bearer ${t.token}` },
   });
   return { status: res.statusCode, body: res.rawPayload, headers: res.headers };
-}
-
-/** Every regular file under `dir`, relative, sorted. */
-async function filesUnder(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await filesUnder(dir, p)));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-async function create<T = Job>(t: TestApp, url: string, body: unknown): Promise<T> {
-  const r = await t.call<T>('POST', url, body);
-  if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function runJob(t: TestApp, job: string | number): Promise<Run> {
-  const r = await t.call<Run>('POST', `/api/jobs/${encodeURIComponent(String(job))}/run`);
-  if (r.status !== 201) throw new Error(`run ${job}: ${r.status} ${JSON.stringify(r.body)}`);
-  return t.waitForRun(r.body.id);
 }
 
 async function restore(t: TestApp, backupId: number, body: Record<string, unknown>): Promise<Run> {
