@@ -227,7 +227,8 @@ export function runTool(opts: ToolOptions): ToolProcess {
  */
 function claimStdout(stdout: Readable | null): Readable | null {
   if (!stdout) return null;
-  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  // A small buffer: backpressure must reach the tool quickly (a cancelled dump stops writing).
+  const out = new PassThrough();
   stdout.once('error', (err) => out.destroy(err));
   stdout.pipe(out);
   return out;
