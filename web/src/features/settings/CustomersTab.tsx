@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Group, Loader, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { SettingsForm } from './SettingsForm';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
@@ -131,37 +132,31 @@ function CustomerForm({ customer, onDone }: { customer: Customer | null; onDone:
     },
   });
   return (
-    <form
+    <SettingsForm
       onSubmit={form.onSubmit((v) => {
         setFormError(null);
         save.mutate(v);
       })}
+      error={formError}
     >
-      <Stack>
-        {formError && (
-          <Alert color="red" role="alert">
-            {formError}
-          </Alert>
-        )}
-        <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
-        <Select
-          label="Time zone"
-          description="For this customer's schedules and reports; empty: the instance's"
-          data={timeZones()}
-          searchable
-          clearable
-          {...form.getInputProps('timezone')}
-          onChange={(v) => form.setFieldValue('timezone', v ?? '')}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+      <Select
+        label="Time zone"
+        description="For this customer's schedules and reports; empty: the instance's"
+        data={timeZones()}
+        searchable
+        clearable
+        {...form.getInputProps('timezone')}
+        onChange={(v) => form.setFieldValue('timezone', v ?? '')}
+      />
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={save.isPending}>
+          Save
+        </Button>
+      </Group>
+    </SettingsForm>
   );
 }

@@ -12,6 +12,7 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
+import { SettingsForm } from './SettingsForm';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconPlus } from '@tabler/icons-react';
@@ -140,40 +141,34 @@ function ProfileForm({ onDone }: { onDone: () => void }) {
     },
   });
   return (
-    <form
+    <SettingsForm
       onSubmit={form.onSubmit((v) => {
         setFormError(null);
         save.mutate(v);
       })}
+      error={formError}
     >
-      <Stack>
-        {formError && (
-          <Alert color="red" role="alert">
-            {formError}
-          </Alert>
-        )}
-        <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
-        <Select label="Customer" data={options} allowDeselect={false} {...form.getInputProps('customerId')} />
-        <Textarea
-          label="Import key"
-          description="Optional: paste a recovery kit (or a hex / base64 key) to read backups made elsewhere. Empty: a new random key is generated."
-          autosize
-          minRows={3}
-          maxRows={10}
-          autoComplete="off"
-          spellCheck={false}
-          styles={{ input: { fontFamily: 'monospace' } }}
-          {...form.getInputProps('key')}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+      <Select label="Customer" data={options} allowDeselect={false} {...form.getInputProps('customerId')} />
+      <Textarea
+        label="Import key"
+        description="Optional: paste a recovery kit (or a hex / base64 key) to read backups made elsewhere. Empty: a new random key is generated."
+        autosize
+        minRows={3}
+        maxRows={10}
+        autoComplete="off"
+        spellCheck={false}
+        styles={{ input: { fontFamily: 'monospace' } }}
+        {...form.getInputProps('key')}
+      />
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={save.isPending}>
+          Save
+        </Button>
+      </Group>
+    </SettingsForm>
   );
 }

@@ -13,6 +13,7 @@ import {
   Table,
   TextInput,
 } from '@mantine/core';
+import { SettingsForm } from './SettingsForm';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
@@ -121,44 +122,38 @@ function UserForm({ onDone }: { onDone: () => void }) {
     },
   });
   return (
-    <form
+    <SettingsForm
       onSubmit={form.onSubmit((v) => {
         setFormError(null);
         save.mutate(v);
       })}
+      error={formError}
     >
-      <Stack>
-        {formError && (
-          <Alert color="red" role="alert">
-            {formError}
-          </Alert>
-        )}
-        <TextInput label="User name" autoComplete="off" data-autofocus {...form.getInputProps('username')} />
-        <PasswordInput
-          label="Password"
-          autoComplete="new-password"
-          description="At least 10 characters"
-          {...form.getInputProps('password')}
+      <TextInput label="User name" autoComplete="off" data-autofocus {...form.getInputProps('username')} />
+      <PasswordInput
+        label="Password"
+        autoComplete="new-password"
+        description="At least 10 characters"
+        {...form.getInputProps('password')}
+      />
+      <Select label="Role" data={ROLES} allowDeselect={false} {...form.getInputProps('role')} />
+      <Checkbox label="All customers" {...form.getInputProps('allCustomers', { type: 'checkbox' })} />
+      {!form.values.allCustomers && (
+        <MultiSelect
+          label="Customers"
+          data={customerOptions(customers.data)}
+          searchable
+          {...form.getInputProps('customerIds')}
         />
-        <Select label="Role" data={ROLES} allowDeselect={false} {...form.getInputProps('role')} />
-        <Checkbox label="All customers" {...form.getInputProps('allCustomers', { type: 'checkbox' })} />
-        {!form.values.allCustomers && (
-          <MultiSelect
-            label="Customers"
-            data={customerOptions(customers.data)}
-            searchable
-            {...form.getInputProps('customerIds')}
-          />
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={save.isPending}>
+          Save
+        </Button>
+      </Group>
+    </SettingsForm>
   );
 }
