@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationMessage } from '../../src/adapters/notifiers/notifier.contract.js';
 import { loadNotifierAdapter } from '../../src/adapters/notifiers/registry.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { decodeQp, decodeWords, splitMessage } from '../helpers/mime.js';
 
 interface Received {
   from: string;
@@ -67,31 +68,6 @@ async function startServer(options: SMTPServerOptions) {
 
 // --- a minimal MIME reader, enough for what nodemailer produces -------------------------------
 
-function decodeQp(s: string): string {
-  const bytes = s
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-function decodeWords(s: string): string {
-  return s
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?[^?]+\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQp(text.replace(/_/g, ' ')),
-    );
-}
-function splitMessage(raw: string): { headers: Map<string, string>; body: string } {
-  const at = raw.indexOf('\r\n\r\n');
-  const headers = new Map<string, string>();
-  for (const line of raw
-    .slice(0, at)
-    .replace(/\r\n[ \t]+/g, ' ')
-    .split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { headers, body: raw.slice(at + 4) };
-}
 function parts(raw: string): { subject: string; headers: Map<string, string>; text: string; html: string } {
   const { headers, body } = splitMessage(raw);
   const boundary = /boundary="?([^";]+)"?/.exec(headers.get('content-type') ?? '')?.[1] ?? '';

@@ -6,6 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { create, runJob } from '../helpers/pipeline-api.js';
+import { decodeQp, decodeWords, splitMessage } from '../helpers/mime.js';
 
 // ── receivers on loopback ─────────────────────────────────────────────────────────────────────
 
@@ -49,31 +50,6 @@ async function startWebhookReceiver(): Promise<{ url: string; hooks: Hook[]; ser
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hooks, server };
 }
 
-function decodeQp(s: string): string {
-  const bytes = s
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-function decodeWords(s: string): string {
-  return s
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?[^?]+\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQp(text.replace(/_/g, ' ')),
-    );
-}
-function splitMessage(raw: string): { headers: Map<string, string>; body: string } {
-  const at = raw.indexOf('\r\n\r\n');
-  const headers = new Map<string, string>();
-  for (const line of raw
-    .slice(0, at)
-    .replace(/\r\n[ \t]+/g, ' ')
-    .split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { headers, body: raw.slice(at + 4) };
-}
 /** Subject and text part of what nodemailer sends (multipart/alternative). */
 function readMail(raw: string): { subject: string; text: string } {
   const { headers, body } = splitMessage(raw);
