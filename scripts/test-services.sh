@@ -20,6 +20,9 @@ need_pkg mariadb-dump mariadb-client
 need_pkg sqlite3 sqlite3
 need_pkg zstd zstd
 need_pkg chromium chromium
+# Mail import tests start their own Dovecot (IMAP) and Postfix (relay) from temp configs.
+need_pkg dovecot dovecot-imapd
+need_pkg postfix postfix
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   if is_root && ls /etc/postgresql >/dev/null 2>&1; then

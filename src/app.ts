@@ -10,6 +10,9 @@ import { loadSourceAdapter } from './adapters/sources/registry.js';
 import { buildApi } from './api/server.js';
 import type { ApiServices } from './api/services.js';
 import type { AppConfig } from './config/app-config.js';
+import { statusLabel } from './core/run-status.js';
+import type { RunStatus } from './core/domain.js';
+import type { JobRow, RunRow } from './db/schema.js';
 import { SYSTEM_TASKS } from './core/system-tasks.js';
 import { nextFireAfter } from './core/schedule.js';
 import { SecretBox } from './crypto/secret-box.js';
@@ -24,20 +27,32 @@ import { Notifier } from './engine/notifier.js';
 import { recoverInterrupted } from './engine/recovery.js';
 import { Runner } from './engine/runner.js';
 import { Scheduler } from './engine/scheduler.js';
+import { SmtpReceiverRuntime } from './engine/smtp-receiver.runtime.js';
 import { requireAccess, SYSTEM_ACTOR, type Actor } from './services/access.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
 import { BackupService } from './services/backup.service.js';
 import { ConfigService } from './services/config.service.js';
 import { CustomerService } from './services/customer.service.js';
+import { DailyJobsService } from './services/daily-jobs.service.js';
 import { DashboardService } from './services/dashboard.service.js';
 import { EncryptionProfileService } from './services/encryption-profile.service.js';
+import { HeartbeatService } from './services/heartbeat.service.js';
 import { JobService } from './services/job.service.js';
+import { MailImporterService } from './services/mail-importer.service.js';
+import { InboxService } from './services/inbox.service.js';
+import { MailService } from './services/mail.service.js';
+import { MonitoredJobService } from './services/monitored-job.service.js';
+import { OverrideService } from './services/override.service.js';
+import { ParserService } from './services/parser.service.js';
+import { RemarkService } from './services/remark.service.js';
 import { ResourceService } from './services/resource.service.js';
+import { ReviewService } from './services/review.service.js';
 import { RunEvents } from './services/run-events.js';
 import { RunService } from './services/run.service.js';
 import type { ServiceDeps } from './services/service-deps.js';
 import { SettingsService } from './services/settings.service.js';
+import { TicketService } from './services/ticket.service.js';
 
 export interface App {
   config: AppConfig;
@@ -176,6 +191,7 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
     runs,
     settings,
     onScheduleChange: () => scheduler?.reschedule(),
+    publicUrl: config.publicUrl,
   });
   const backups = new BackupService(deps, { jobs, runs, sources, destinations, profiles });
   const configSvc = new ConfigService(deps, { customers, sources, destinations, channels, profiles, jobs });
@@ -183,8 +199,59 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
   const metrics = new Metrics(repos);
   const notifier = new Notifier(repos, channels);
   const nodeId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  /** Runs recorded from reports and pings notify like runs Keepwatch executes, by effective status. */
+  const notifyReportRun = (what: string, run: RunRow, job: JobRow) => {
+    const status = run.effective_status ?? run.status;
+    const label =
+      statusLabel(status as RunStatus) + (status !== run.status ? ` (override; reported ${run.status})` : '');
+    void notifier
+      .notifyJob(
+        job.id,
+        {
+          event: 'run.finished',
+          status,
+          title: `${label}: ${job.name}`,
+          text: [`${what} for job '${job.name}': ${label}`, run.error ? `Reason: ${run.error}` : null]
+            .filter(Boolean)
+            .join('\n'),
+          data: {
+            job: job.name,
+            jobId: job.id,
+            runId: run.id,
+            operation: run.operation,
+            trigger: run.trigger,
+            status,
+            reportedStatus: run.status,
+            error: run.error,
+          },
+        },
+        (level, m) =>
+          // Delivery can end after shutdown; a log line lost then must not become an unhandled rejection.
+          void repos.runs.appendLogs([{ run_id: run.id, at: clock(), level, message: m }]).catch(() => undefined),
+      )
+      .catch(() => undefined);
+  };
+  const mail = new MailService(deps, {
+    events,
+    // A report is a finished run: the job's channels hear about it like about any other run.
+    onReportRun: (run, job) => notifyReportRun('Report e-mail', run, job),
+  });
   const log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) =>
     logger[level](extra ?? {}, msg);
+  let smtpRuntime: SmtpReceiverRuntime | null = null;
+  const inbox = new InboxService(deps, { mail, jobs });
+  const monitoredJobs = new MonitoredJobService(deps);
+  const mailImporters = new MailImporterService(deps, {
+    runs,
+    onChange: () => void smtpRuntime?.reload(),
+    onScheduleChange: () => scheduler?.reschedule(),
+    smtpStatus: (id) => smtpRuntime?.status(id) ?? { listening: false, port: null, error: null },
+  });
+  const heartbeats = new HeartbeatService(deps, {
+    events,
+    // A completed heartbeat is a finished run: the job's channels hear about it like about any other.
+    onReportRun: (run, job) => notifyReportRun('Heartbeat', run, job),
+  });
   const engineDeps: EngineDeps = {
     repos,
     box: deps.box,
@@ -199,8 +266,12 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
     notifier,
     metrics,
     log,
+    mail,
+    mailImporters,
+    heartbeats,
   };
 
+  const overrides = new OverrideService(deps);
   const services: ApiServices = {
     auth,
     customers,
@@ -216,6 +287,17 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
     settings,
     audit,
     events,
+    mail,
+    inbox,
+    monitoredJobs,
+    mailImporters,
+    heartbeats,
+    parsers: new ParserService(),
+    review: new ReviewService(deps, { runs, overrides }),
+    overrides,
+    remarks: new RemarkService(deps),
+    tickets: new TicketService(deps),
+    dailyJobs: new DailyJobsService(deps, settings),
     async testSource(actor: Actor, ref) {
       const row = await sources.find(actor, ref);
       requireAccess(actor, 'write', row.customer_id, 'source');
@@ -269,6 +351,8 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
 
   const boot = await auth.bootstrap({ adminUser: config.adminUser, adminPassword: config.adminPassword });
   await ensureSystemJobs(repos, clock);
+  // The mail_import job fires only while an IMAP/Graph importer is enabled.
+  await mailImporters.syncPolling();
   await repos.nodes.register({ id: nodeId, hostname: os.hostname(), pid: process.pid, now: clock() });
 
   const runner = new Runner(engineDeps);
@@ -303,6 +387,9 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
   for (const t of timers) t.unref();
   if (config.runWorkers) dispatcher.start();
   if (config.runScheduler) scheduler.start();
+  // The built-in SMTP receiver listens while an enabled smtp importer exists.
+  smtpRuntime = new SmtpReceiverRuntime({ repos, importers: mailImporters, mail, clock, log });
+  await smtpRuntime.start();
 
   let closed = false;
   return {
@@ -324,6 +411,7 @@ export async function createApp(config: AppConfig, opts: { logger?: pino.Logger 
       await dispatcher.stop();
       await runner.shutdown();
       await dispatcher.drain();
+      await smtpRuntime?.stop();
       await http.close();
       await repos.nodes.remove(nodeId).catch(() => undefined);
       await db.close();

@@ -9,7 +9,12 @@ const Ref = Type.Union([Type.Integer(), Type.String()]);
 const JobBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    kind: Type.Optional(Type.Literal('backup')),
+    kind: Type.Optional(
+      Type.Union([Type.Literal('backup'), Type.Literal('monitored')], {
+        description: "backup (default), or monitored with feed 'heartbeat'",
+      }),
+    ),
+    feed: Type.Optional(Type.String({ description: "monitored jobs: 'heartbeat' (fed by /ping/<token>)" })),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     customerId: Type.Optional(Type.Integer()),
     customer: Type.Optional(Type.String()),
@@ -78,6 +83,33 @@ const JobBody = Type.Object(
   { additionalProperties: false },
 );
 
+const NotEditable = (what: string) =>
+  Type.Optional(
+    Type.Unknown({ description: `${what} of a monitored job: comes from the approved report; refused with a 400` }),
+  );
+/**
+ * PATCH: the create fields, plus `maxRunSeconds` (heartbeat jobs) and the match criteria of
+ * monitored jobs, which are accepted here only to be refused with a message saying why.
+ */
+const JobPatchBody = Type.Object(
+  {
+    ...JobBody.properties,
+    maxRunSeconds: Type.Optional(
+      Type.Integer({
+        description:
+          'monitored heartbeat jobs: seconds a started run waits for its success/fail ping before it fails (60–604800, default 86400)',
+      }),
+    ),
+    software: NotEditable('software'),
+    backupType: NotEditable('backup type'),
+    type: NotEditable('backup type'),
+    jobName: NotEditable('job name in the reports'),
+    sender: NotEditable('sender'),
+    subjectPattern: NotEditable('subject pattern'),
+  },
+  { additionalProperties: false },
+);
+
 export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -117,8 +149,18 @@ export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
     app.get('/jobs/:job', { schema: { tags: ['jobs'], params: JobParams } }, async (req) =>
       s.jobs.get(actorOf(req), req.params.job),
     );
-    app.patch('/jobs/:job', { schema: { tags: ['jobs'], params: JobParams, body: JobBody } }, async (req) =>
-      s.jobs.update(actorOf(req), req.params.job, req.body),
+    app.patch(
+      '/jobs/:job',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary:
+            'Edit a job. Monitored jobs: only name, description, enabled, notifications (and maxRunSeconds for heartbeat jobs)',
+          params: JobParams,
+          body: JobPatchBody,
+        },
+      },
+      async (req) => s.jobs.update(actorOf(req), req.params.job, req.body),
     );
     app.delete(
       '/jobs/:job',
@@ -130,7 +172,8 @@ export function jobRoutes(s: ApiServices): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['jobs'],
-          summary: 'Run now (also for disabled jobs); 409 while a run is queued or running',
+          summary:
+            'Run now (also for disabled jobs); 409 while a run is queued or running; 400 for monitored jobs (their product runs them)',
           params: JobParams,
         },
       },

@@ -12,13 +12,25 @@ import { SESSION_COOKIE } from '../services/auth.service.js';
 import { authRoutes } from './auth.routes.js';
 import { backupRoutes } from './backup.routes.js';
 import { configRoutes } from './config.routes.js';
+import { customerCsvRoutes } from './customer-csv.js';
+import { dailyJobsRoutes } from './daily-jobs.routes.js';
 import { dashboardRoutes } from './dashboard.routes.js';
 import { healthRoutes } from './health.routes.js';
+import { heartbeatRoutes } from './heartbeat.routes.js';
+import { inboxRoutes } from './inbox.routes.js';
 import { jobRoutes } from './job.routes.js';
+import { mailRoutes } from './mail.routes.js';
+import { monitoredJobRoutes } from './monitored-job.routes.js';
+import { mailImporterRoutes } from './mail-importer.routes.js';
+import { overrideRoutes } from './override.routes.js';
+import { parserRoutes } from './parser.routes.js';
+import { remarkRoutes } from './remark.routes.js';
 import { resourceRoutes } from './resource.routes.js';
+import { reviewRoutes } from './review.routes.js';
 import { runRoutes } from './run.routes.js';
 import type { ApiServices } from './services.js';
 import { settingsRoutes } from './settings.routes.js';
+import { ticketRoutes } from './ticket.routes.js';
 import { registerWeb, wantsSpa } from './web.routes.js';
 
 /** Routes reachable without signing in. Everything else under /api needs a session or token. */
@@ -202,6 +214,18 @@ export async function buildApi(services: ApiServices, opts: ApiOptions): Promise
   await app.register(backupRoutes(services), { prefix: '/api' });
   await app.register(configRoutes(services), { prefix: '/api' });
   await app.register(settingsRoutes(services), { prefix: '/api' });
+  await app.register(mailRoutes(services), { prefix: '/api' });
+  await app.register(inboxRoutes(services), { prefix: '/api' });
+  await app.register(monitoredJobRoutes(services), { prefix: '/api' });
+  await app.register(mailImporterRoutes(services), { prefix: '/api' });
+  await app.register(parserRoutes(services), { prefix: '/api' });
+  await app.register(customerCsvRoutes(services), { prefix: '/api' });
+  await app.register(reviewRoutes(services), { prefix: '/api' });
+  await app.register(overrideRoutes(services), { prefix: '/api' });
+  await app.register(remarkRoutes(services), { prefix: '/api' });
+  await app.register(ticketRoutes(services), { prefix: '/api' });
+  await app.register(dailyJobsRoutes(services), { prefix: '/api' });
+  await app.register(heartbeatRoutes(services));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

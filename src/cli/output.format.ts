@@ -4,11 +4,11 @@
  */
 
 /** Renders rows under a header, each column as wide as its widest cell. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(headers: readonly string[], rows: readonly (readonly (string | null)[])[]): string {
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
-  const line = (cells: readonly string[]): string =>
+  const line = (cells: readonly (string | null)[]): string =>
     // The last column is not padded so lines carry no trailing blanks.
     widths
       .map((width, column) => {

@@ -3,6 +3,7 @@ import { registerAuthCommands } from './commands/auth.command.js';
 import { registerBackupCommands } from './commands/backup.command.js';
 import { registerConfigCommands } from './commands/config.command.js';
 import { registerJobCommands } from './commands/job.command.js';
+import { registerMailCommands } from './commands/mail.command.js';
 import { registerResourceCommands } from './commands/resource.command.js';
 import { registerRunCommands } from './commands/run.command.js';
 import { registerServeCommands } from './commands/serve.command.js';
@@ -42,5 +43,6 @@ export function buildProgram(): Command {
   registerRunCommands(program);
   registerBackupCommands(program);
   registerResourceCommands(program);
+  registerMailCommands(program);
   return program;
 }

@@ -3,23 +3,24 @@ import { ApiClient } from './api-client.js';
 import type { LogLine, Run } from './api.types.js';
 import { followRun } from './run-follower.js';
 
-const run = (status: string): Run => ({
+const run = (status: Run['status']): Run => ({
   id: 9,
   jobId: 1,
   jobName: 'pg',
   customerId: 1,
   operation: 'backup',
   status,
+  statusLabel: status,
   trigger: 'manual',
-  queuedAt: null,
+  queuedAt: '2025-01-01T00:00:00Z',
   startedAt: null,
   finishedAt: null,
   durationMs: null,
   step: null,
   steps: [],
-  bytesRead: null,
-  bytesWritten: null,
-  rate: null,
+  bytesRead: 0,
+  bytesWritten: 0,
+  rate: 0,
   error: null,
   backupIds: [],
 });

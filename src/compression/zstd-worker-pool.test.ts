@@ -34,6 +34,20 @@ describe('ZstdWorkerPool', { timeout: 60_000 }, () => {
     expect(() => pool.compressTransferring(view, 3)).toThrow(RangeError);
   });
 
+  it('starts every worker ahead of the first block when warmed, without keeping the process alive', async () => {
+    const warm = new ZstdWorkerPool({ size: 2, idleMs: 60_000 });
+    expect(warm.started).toBe(0);
+    warm.warm();
+    expect(warm.started).toBe(2);
+    warm.warm(); // idempotent
+    expect(warm.started).toBe(2);
+    const frame = await warm.compress(Buffer.from('warm '.repeat(100)), 3);
+    expect(decompress(frame).toString()).toBe('warm '.repeat(100));
+    expect(warm.started).toBe(2);
+    await warm.close();
+    expect(warm.started).toBe(0);
+  });
+
   it('fails pending work when closed, and can be used again after', async () => {
     const other = new ZstdWorkerPool({ size: 1 });
     const pending = Promise.allSettled(Array.from({ length: 4 }, () => other.compress(Buffer.alloc(4 << 20, 7), 19)));

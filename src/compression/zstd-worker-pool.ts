@@ -121,6 +121,26 @@ export class ZstdWorkerPool {
     });
   }
 
+  /**
+   * Starts every worker now instead of at the first block, so their start-up (a V8 isolate and
+   * the zstd binding each, tens of milliseconds) overlaps the dump tool's own start rather than
+   * delaying the first frames. Idle warm workers keep no process alive and stop after the idle
+   * timeout like any other.
+   */
+  warm(): void {
+    while (this.workers.length < this.size) this.spawn().worker.unref();
+    if (this.queue.length === 0 && this.workers.every((w) => w.tasks.size === 0)) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** Workers currently started. */
+  get started(): number {
+    return this.workers.length;
+  }
+
   /** Stops every worker; pending tasks fail. */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
@@ -212,6 +232,7 @@ export function sharedZstdPool(): ZstdWorkerPool {
  * ownership of each block it allocates), never copied.
  */
 export function zstdBlockCodec(level: number, pool: ZstdWorkerPool = sharedZstdPool()): BlockCodec {
+  pool.warm();
   return async (block, recycle) => {
     const { output, input } = await pool.compressTransferring(block, level);
     recycle(input);

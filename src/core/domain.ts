@@ -18,7 +18,19 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const RUN_TRIGGERS = ['schedule', 'manual', 'api', 'retry', 'site', 'catch_up', 'system'] as const;
+export const RUN_TRIGGERS = [
+  'schedule',
+  'manual',
+  'api',
+  'retry',
+  'site',
+  'catch_up',
+  'system',
+  // Runs recorded rather than executed: a report e-mail, a heartbeat ping, a slot that passed without either.
+  'email',
+  'heartbeat',
+  'missed',
+] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const COMPRESSIONS = ['none', 'gzip', 'brotli', 'zstd'] as const;

@@ -359,7 +359,7 @@ function normaliseInterval(value: unknown, field: string): number {
   return seconds;
 }
 
-function formatMinuteOfDay(minutes: number): string {
+export function formatMinuteOfDay(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
@@ -566,7 +566,7 @@ function describeInterval(seconds: number): string {
 }
 
 /** Monday-first day indexes → "Every day", "Every Monday", "Mon–Fri", "Mon, Wed, Fri". */
-function describeDays(days: readonly number[]): string {
+export function describeDays(days: readonly number[]): string {
   if (days.length === 7) return 'Every day';
   if (days.length === 1) return `Every ${DAY_NAMES[days[0] ?? 0]}`;
   const groups: string[] = [];
@@ -582,7 +582,7 @@ function describeDays(days: readonly number[]): string {
   return groups.join(', ');
 }
 
-function joinWords(words: readonly string[]): string {
+export function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
 }

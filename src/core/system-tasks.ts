@@ -23,6 +23,20 @@ export const SYSTEM_TASKS: readonly SystemTaskInfo[] = [
     description: 'Removes scratch directories and unfinished uploads left by interrupted runs.',
     automatic: { type: 'interval', everySeconds: 3600 },
   },
+  {
+    task: 'mail_import',
+    name: 'Mail import',
+    description:
+      'Fetches backup report e-mails from the IMAP and Microsoft Graph mail importers, each when its own interval (5–60 min) has passed.',
+    automatic: { type: 'interval', everySeconds: 60 },
+  },
+  {
+    task: 'schedule_learning',
+    name: 'Schedule learning and missed runs',
+    description:
+      'Learns monitored jobs’ schedules from their reports and records a missed run (notified like a failure) for every expected slot that passed without a run, for learned and configured schedules.',
+    automatic: { type: 'interval', everySeconds: 900 },
+  },
 ];
 
 export function systemTask(task: string): SystemTaskInfo | undefined {

@@ -102,6 +102,14 @@ export interface JobsTable {
   config: Json;
   created_at: Millis;
   updated_at: Millis;
+  /** Backup software and type as shown in lists ("Veeam Backup & Replication", "Backup Job"). */
+  software: string | null;
+  backup_type: string | null;
+  /** Monitored e-mail jobs: lower-cased sender address and job name a report must carry. */
+  match_sender: string | null;
+  match_job_name: string | null;
+  /** Monitored heartbeat jobs: the secret in /ping/<token>. */
+  ping_token: string | null;
 }
 
 export interface JobDestinationsTable {
@@ -150,6 +158,15 @@ export interface RunsTable {
   heartbeat_at: Millis | null;
   cancel_requested_at: Millis | null;
   requested_by: number | null;
+  /** Reported objects (ReportObject[] of core/mail-report.ts) as JSON; '[]' by default. */
+  objects: ColumnType<string, string | undefined, string>;
+  /** The e-mail this run was recorded from (mail_messages.id). */
+  mail_id: number | null;
+  /** `success` when an override treats this run as success; null = same as status. */
+  effective_status: string | null;
+  override_id: number | null;
+  reviewed_at: Millis | null;
+  reviewed_by: number | null;
 }
 
 export interface RunLogsTable {
@@ -208,6 +225,132 @@ export interface AuditLogTable {
   after: Json | null;
 }
 
+export interface MailMessagesTable {
+  id: Id;
+  /** The Message-ID header ('' when absent); with content_hash the identity of a message. */
+  message_id: string;
+  /** SHA-256 (hex) of the raw message. */
+  content_hash: string;
+  raw: Buffer;
+  size: number;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  received_at: Millis;
+  imported_at: Millis;
+  /** 'upload', 'smtp', 'imap:<importer id>', 'graph:<importer id>', 'heartbeat'... */
+  import_source: string;
+  /** Name of the parser that matched, or null (unparsed). */
+  parser: string | null;
+  software: string | null;
+  backup_type: string | null;
+  job_name: string | null;
+  /** success | warning | failed | null */
+  status: string | null;
+  objects: ColumnType<string, string | undefined, string>;
+  /** Other facts the parser found (sizes, durations...) as JSON, or null. */
+  details: Json | null;
+  started_at: Millis | null;
+  ended_at: Millis | null;
+  /** Why the message could not be parsed (malformed, no parser matched, too large...). */
+  parse_error: string | null;
+  parsed_at: Millis | null;
+  body_text: string;
+  body_html: string | null;
+  /** Set once linked to a monitored job (then it is not in the Inbox). */
+  job_id: number | null;
+  run_id: number | null;
+  customer_id: number | null;
+  deleted_at: Millis | null;
+  deleted_by: number | null;
+}
+
+export interface MailImportersTable {
+  id: Id;
+  name: string;
+  /** imap | graph | smtp */
+  kind: string;
+  enabled: Bool;
+  config: Json;
+  secrets: string | null;
+  interval_minutes: number;
+  last_import_at: Millis | null;
+  last_error: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface OverridesTable {
+  id: Id;
+  /** Global overrides: optional criteria. Object-level overrides: job_id (and object_name). */
+  customer_id: number | null;
+  job_id: number | null;
+  object_name: string | null;
+  software: string | null;
+  backup_type: string | null;
+  job_name_pattern: string | null;
+  /** JSON array of 'warning' | 'failed'. */
+  statuses: Json;
+  /** contains | exact | starts_with | ends_with */
+  error_match: string;
+  error_text: string;
+  treat_as_success: Bool;
+  valid_from: Millis | null;
+  valid_until: Millis | null;
+  comment: string;
+  created_by: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface RemarksTable {
+  id: Id;
+  customer_id: number;
+  job_id: number;
+  run_id: number | null;
+  text: string;
+  start_date: Millis;
+  resolved_at: Millis | null;
+  created_by: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface TicketsTable {
+  id: Id;
+  code: string;
+  description: string;
+  active_from: Millis | null;
+  start_date: Millis;
+  resolved_at: Millis | null;
+  run_id: number | null;
+  created_by: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface TicketScopesTable {
+  ticket_id: number;
+  /** job | customer | object */
+  kind: string;
+  customer_id: number;
+  job_id: number | null;
+  object_name: string | null;
+}
+
+export interface LearnedSchedulesTable {
+  job_id: number;
+  /** daily | weekly | monthly | irregular | none */
+  kind: string;
+  /** LearnedSchedule (core/schedule-inference.ts) as JSON. */
+  schedule: Json;
+  timezone: string;
+  sample_count: number;
+  learned_at: Millis;
+  /** Missed-run detection has examined every slot ending before this instant. */
+  checked_until: Millis | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   users: UsersTable;
@@ -229,6 +372,13 @@ export interface Database {
   settings: SettingsTable;
   nodes: NodesTable;
   audit_log: AuditLogTable;
+  mail_messages: MailMessagesTable;
+  mail_importers: MailImportersTable;
+  overrides: OverridesTable;
+  remarks: RemarksTable;
+  tickets: TicketsTable;
+  ticket_scopes: TicketScopesTable;
+  learned_schedules: LearnedSchedulesTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;
@@ -245,4 +395,12 @@ export type RunLogRow = Selectable<RunLogsTable>;
 export type BackupRow = Selectable<BackupsTable>;
 export type NewBackup = Insertable<BackupsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type MailMessageRow = Selectable<MailMessagesTable>;
+export type NewMailMessage = Insertable<MailMessagesTable>;
+export type MailImporterRow = Selectable<MailImportersTable>;
+export type OverrideRow = Selectable<OverridesTable>;
+export type RemarkRow = Selectable<RemarksTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type TicketScopeRow = Selectable<TicketScopesTable>;
+export type LearnedScheduleRow = Selectable<LearnedSchedulesTable>;
 export type JsonText = ColumnType<string, string, string>;

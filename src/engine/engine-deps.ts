@@ -1,6 +1,9 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { EncryptionProfileService } from '../services/encryption-profile.service.js';
+import type { HeartbeatService } from '../services/heartbeat.service.js';
+import type { MailImporterService } from '../services/mail-importer.service.js';
+import type { MailService } from '../services/mail.service.js';
 import type { ResourceService } from '../services/resource.service.js';
 import type { RunEvents } from '../services/run-events.js';
 import type { SettingsService } from '../services/settings.service.js';
@@ -23,4 +26,10 @@ export interface EngineDeps {
   notifier: Notifier;
   metrics: Metrics;
   log: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  /** Report e-mail ingest, used by the mail_import system job. */
+  mail: MailService;
+  /** Mailbox settings (secrets decrypted) for the mail_import system job. */
+  mailImporters: MailImporterService;
+  /** Heartbeat jobs: the recovery sweep fails open heartbeat runs past their job's limit. */
+  heartbeats?: Pick<HeartbeatService, 'expireOverdue'>;
 }

@@ -18,7 +18,9 @@ export const NODE_DEAD_MS = 15_000;
 export async function recoverInterrupted(deps: EngineDeps, opts: { startup: boolean }): Promise<number[]> {
   const { repos, clock } = deps;
   const now = clock();
-  const running = await repos.runs.running();
+  // A heartbeat run opened by /ping/<token>/start is `running` without any process executing it:
+  // its completion comes by HTTP, so it is nobody's orphan.
+  const running = (await repos.runs.running()).filter((r) => r.operation !== 'report');
   let orphans = running;
   if (repos.db.dialect === 'postgres' || !opts.startup) {
     const alive = new Set(await repos.nodes.alive(now - NODE_DEAD_MS));
@@ -37,6 +39,13 @@ export async function recoverInterrupted(deps: EngineDeps, opts: { startup: bool
     );
   } else {
     orphans = running.filter((r) => r.node_id !== deps.nodeId);
+  }
+  // Those runs do have a limit, though: one whose success/fail ping never came fails once it is
+  // older than its job's maxRunSeconds (the next ping of the job checks the same).
+  if (deps.heartbeats) {
+    const expired = await deps.heartbeats.expireOverdue();
+    if (expired.length)
+      deps.log('warn', `heartbeat run(s) ${expired.join(', ')} got no completion ping in time and are now failed`);
   }
   const recovered: number[] = [];
   for (const run of orphans) {

@@ -10,6 +10,7 @@ import { systemOperation } from './operations/system.operation.js';
 import { verifyOperation } from './operations/verify.operation.js';
 import { RunContext } from './run-context.js';
 import type { BackupJobConfig } from '../services/job.types.js';
+import { applyOverridesToRuns } from '../services/override-apply.js';
 
 const OPERATIONS: Record<string, Operation> = {
   backup: backupOperation,
@@ -125,7 +126,20 @@ export class Runner {
       bytes_read: ctx.bytesRead,
       bytes_written: ctx.bytesWritten,
       heartbeat_at: finishedAt,
+      // A maintenance task that went well needs nobody's attention: it is reviewed as it ends,
+      // so Run Checks shows only the system runs that failed or warned (every 15 minutes of
+      // schedule learning would otherwise keep the page from ever being empty).
+      ...(run.operation === 'system' && status === 'success' ? { reviewed_at: finishedAt } : {}),
     });
+    // Overrides apply to every recorded run; a rule problem must not lose the run's outcome.
+    let effective: string = status;
+    if (status === 'warning' || status === 'failed') {
+      const changed = await applyOverridesToRuns(repos, [run.id], finishedAt).catch((err: Error) => {
+        this.deps.log('warn', `overrides for run ${run.id}: ${err.message}`);
+        return 0;
+      });
+      if (changed) effective = (await repos.runs.get(run.id))?.effective_status ?? status;
+    }
     this.active.delete(run.id);
     events.emit('status', { runId: run.id, status });
     metrics.runsFinished.inc({ status, operation: run.operation, kind: job?.kind ?? 'unknown' });
@@ -140,8 +154,9 @@ export class Runner {
           job.id,
           {
             event: 'run.finished',
-            status,
-            title: `${statusLabel(status)}: ${job.name}${customer ? ` (${customer.name})` : ''}`,
+            // Notifications follow the effective status: a failure an override accepts is not news.
+            status: effective,
+            title: `${statusLabel(effective as RunStatus)}${effective !== status ? ` (override; was ${status})` : ''}: ${job.name}${customer ? ` (${customer.name})` : ''}`,
             text: [
               `${verb} of job '${job.name}' ended: ${statusLabel(status)}`,
               message ? `Reason: ${message}` : null,
@@ -165,7 +180,9 @@ export class Runner {
             },
           },
           // Delivery results go to the run log after the run ended; the table is append-only.
-          (level, m) => void repos.runs.appendLogs([{ run_id: run.id, at: clock(), level, message: m }]),
+          (level, m) =>
+            // Delivery can end after shutdown; a log line lost then must not become an unhandled rejection.
+            void repos.runs.appendLogs([{ run_id: run.id, at: clock(), level, message: m }]).catch(() => undefined),
         )
         .catch(() => undefined);
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   NOTIFY_CONDITIONS,
   type CompressionSettings,
@@ -14,24 +15,46 @@ import { effectiveSchedule } from '../core/system-tasks.js';
 import { parseDuration } from '../core/duration.js';
 import { validateCompression } from '../compression/compression.js';
 import type { JobListRow } from '../db/repositories/job.repository.js';
-import type { JobRow } from '../db/schema.js';
-import { canSeeCustomer, customerScope, requireAccess, type Actor } from './access.js';
+import type { CustomerRow, JobRow } from '../db/schema.js';
+import { can, canSeeCustomer, customerScope, requireAccess, type Actor } from './access.js';
 import { isIdRef, type CustomerService } from './customer.service.js';
 import type { EncryptionProfileService } from './encryption-profile.service.js';
+import { MAX_RUN_SECONDS_MAX, MAX_RUN_SECONDS_MIN, maxRunSecondsOf } from './heartbeat.service.js';
 import {
   DEFAULT_SIZE_CHECK,
   DEFAULT_TIMEOUT_SECONDS,
+  MONITORED_ONLY_FIELDS,
   type BackupJobConfig,
   type JobInput,
   type ResolvedDestination,
   type ResolvedNotification,
 } from './job.types.js';
 import { checkName, type ResourceService } from './resource.service.js';
+import { learnedScheduleDto } from './review.dto.js';
 import { runDto, type RunService } from './run.service.js';
 import { audit, type ServiceDeps } from './service-deps.js';
 import type { SettingsService } from './settings.service.js';
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+/** What a monitored job watches (null for other kinds). `pingUrl` is filled for heartbeat jobs elsewhere. */
+function monitorDto(job: JobRow, config: Record<string, unknown>) {
+  if (job.kind !== 'monitored') return null;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const heartbeat = config.feed === 'heartbeat';
+  return {
+    feed: (heartbeat ? 'heartbeat' : 'email') as 'email' | 'heartbeat',
+    sender: job.match_sender,
+    jobName: str(config.jobName) ?? job.match_job_name,
+    subjectPattern: str(config.subjectPattern),
+    pingUrl: null as string | null,
+    /** Heartbeat jobs: how long a started run waits for its success/fail ping (null for e-mail jobs). */
+    maxRunSeconds: heartbeat ? maxRunSecondsOf(job) : null,
+  };
+}
+
+/** What PATCH may change on a monitored job (plus maxRunSeconds on heartbeat jobs). */
+const MONITORED_EDITABLE: readonly string[] = ['name', 'description', 'enabled', 'notifications'];
 
 export interface JobServiceDeps {
   customers: CustomerService;
@@ -43,6 +66,8 @@ export interface JobServiceDeps {
   settings: SettingsService;
   /** Called after a change that can move the next fire, so the scheduler re-arms its timer. */
   onScheduleChange: () => void;
+  /** KEEPWATCH_PUBLIC_URL: the base of heartbeat ping URLs shown to admins and operators. */
+  publicUrl?: string;
 }
 
 /** The parts of a job input that validate without looking anything up, normalised. */
@@ -133,7 +158,7 @@ export class JobService {
   async get(actor: Actor, ref: number | string) {
     const job = await this.find(actor, ref);
     requireAccess(actor, 'read', job.customer_id, 'job');
-    return this.dto(job);
+    return this.dto(job, undefined, actor);
   }
 
   /**
@@ -222,11 +247,12 @@ export class JobService {
 
     const pageSize = q.pageSize ?? Math.max(kept.length, 1);
     const slice = q.pageSize === undefined ? kept : kept.slice((page - 1) * pageSize, page * pageSize);
-    const items = await Promise.all(slice.map((e) => this.dto(e.row, e.row)));
+    const items = await Promise.all(slice.map((e) => this.dto(e.row, e.row, actor)));
     return { items, total: kept.length, page: q.pageSize === undefined ? 1 : page, pageSize };
   }
 
-  async dto(job: JobRow, listRow?: JobListRow) {
+  /** `actor` decides whether secrets meant for job owners (the heartbeat ping URL) are shown. */
+  async dto(job: JobRow, listRow?: JobListRow, actor?: Actor) {
     const repos = this.deps.repos;
     const [customer, dests, notes] = await Promise.all([
       repos.customers.get(job.customer_id),
@@ -240,6 +266,12 @@ export class JobService {
       : (await repos.runs.recentForJob(job.id, 5)).find((r) => r.status !== 'queued' && r.status !== 'running')?.id;
     const activeRunId = listRow ? listRow.active_run_id : (await repos.runs.activeForJob(job.id))?.id;
     const lastRun = lastRunId ? await repos.runs.get(lastRunId) : undefined;
+    // Review workflow: the learned schedule (monitored jobs) and the open remark/ticket indicators.
+    const [learned, openRemarks, openTickets] = await Promise.all([
+      job.kind === 'monitored' ? repos.learnedSchedules.get(job.id) : undefined,
+      repos.review.openRemarkJobs([job.id]),
+      repos.review.openTicketJobs([job], this.deps.clock()),
+    ]);
     const isBackup = job.kind === 'backup';
     const bc = config as unknown as BackupJobConfig;
     const source = isBackup ? await repos.sources.get(bc.sourceId) : undefined;
@@ -295,9 +327,67 @@ export class JobService {
       sizeCheck: isBackup ? bc.sizeCheck : null,
       task: job.kind === 'system' ? (config.task as string) : null,
       notifications,
+      software: job.software,
+      backupType: job.backup_type,
+      monitor: this.withPingUrl(monitorDto(job, config), job, actor),
+      learnedSchedule: learnedScheduleDto(learned),
+      hasOpenRemark: openRemarks.has(job.id),
+      hasOpenTicket: openTickets.has(job.id),
       createdAt: iso(job.created_at),
       updatedAt: iso(job.updated_at),
     };
+  }
+
+  /**
+   * The ping URL carries the token, which is the job's only credential: only admins and
+   * operators (who could create such a job) see it; answers without an actor (audit) never do.
+   */
+  private withPingUrl<T extends { pingUrl: string | null } | null>(monitor: T, job: JobRow, actor?: Actor): T {
+    if (!monitor || !job.ping_token || !actor || !can(actor, 'write')) return monitor;
+    const base = (this.s.publicUrl ?? 'http://localhost:8080').replace(/\/+$/, '');
+    return { ...monitor, pingUrl: `${base}/ping/${job.ping_token}` };
+  }
+
+  /** `POST /api/jobs {kind: 'monitored', feed: 'heartbeat', ...}`: a job fed by /ping/<token>. */
+  private async createHeartbeat(actor: Actor, customer: CustomerRow, input: JobInput) {
+    if (input.feed !== 'heartbeat')
+      throw new ValidationError(
+        "job.feed must be 'heartbeat': e-mail monitored jobs are created by approving a message in the Inbox or by import",
+      );
+    const allowed = ['kind', 'feed', 'name', 'customer', 'customerId', 'description', 'enabled'];
+    for (const k of Object.keys(input))
+      if (!allowed.includes(k)) throw new ValidationError(`job.${k} does not apply to a heartbeat job`);
+    const name = checkName(input.name, 'job');
+    if ((await this.deps.repos.jobs.byName(name, null, customer.id)).length)
+      throw new ConflictError(`job '${name}' already exists for customer '${customer.name}'`);
+    const now = this.deps.clock();
+    const job = await this.deps.repos.jobs.insert({
+      customer_id: customer.id,
+      kind: 'monitored',
+      name,
+      description: String(input.description ?? ''),
+      enabled: input.enabled === false ? 0 : 1,
+      archived_at: null,
+      deleted_at: null,
+      schedule: JSON.stringify({ type: 'manual' }),
+      next_fire_at: null,
+      config: JSON.stringify({ feed: 'heartbeat' }),
+      created_at: now,
+      updated_at: now,
+      software: null,
+      backup_type: null,
+      match_sender: null,
+      match_job_name: null,
+      ping_token: randomUUID(),
+    });
+    await audit(this.deps, actor, {
+      action: 'create',
+      entity: 'job',
+      entityId: job.id,
+      customerId: customer.id,
+      after: await this.dto(job),
+    });
+    return this.dto(job, undefined, actor);
   }
 
   private async nextFire(
@@ -325,14 +415,7 @@ export class JobService {
     const sourceRef = input.sourceId ?? input.source;
     let sourceId = old?.sourceId;
     if (sourceRef !== undefined) {
-      const src = await this.s.sources.find(
-        actor,
-        sourceRef,
-        typeof sourceRef === 'string' && !/^\d+$/.test(sourceRef) ? customerId : undefined,
-      );
-      if (src.customer_id !== customerId)
-        throw new ValidationError(`job.source '${src.name}' belongs to another customer`);
-      sourceId = src.id;
+      sourceId = (await this.ownResource(this.s.sources, actor, sourceRef, customerId, 'job.source', 'source')).id;
     }
     if (sourceId === undefined) throw new ValidationError('job.source is required for a backup job');
 
@@ -344,13 +427,14 @@ export class JobService {
       for (const [i, d] of input.destinations.entries()) {
         const ref = d?.destinationId ?? d?.destination;
         if (ref === undefined) throw new ValidationError(`job.destinations[${i}].destination is required`);
-        const row = await this.s.destinations.find(
+        const row = await this.ownResource(
+          this.s.destinations,
           actor,
           ref,
-          typeof ref === 'string' && !/^\d+$/.test(ref) ? customerId : undefined,
+          customerId,
+          `job.destinations[${i}]`,
+          'destination',
         );
-        if (row.customer_id !== customerId)
-          throw new ValidationError(`job.destinations[${i}]: destination '${row.name}' belongs to another customer`);
         if (destinations.some((x) => x.destinationId === row.id))
           throw new ValidationError(`job.destinations[${i}]: destination '${row.name}' is listed twice`);
         let retention: RetentionPolicy;
@@ -363,26 +447,7 @@ export class JobService {
       }
     } else if (!base) throw new ValidationError('job.destinations must list at least one destination');
 
-    let notifications: ResolvedNotification[] | undefined;
-    if (input.notifications !== undefined) {
-      if (!Array.isArray(input.notifications)) throw new ValidationError('job.notifications must be a list');
-      notifications = [];
-      for (const [i, n] of input.notifications.entries()) {
-        const ref = n?.channelId ?? n?.channel;
-        if (ref === undefined) throw new ValidationError(`job.notifications[${i}].channel is required`);
-        const row = await this.s.channels.find(
-          actor,
-          ref,
-          typeof ref === 'string' && !/^\d+$/.test(ref) ? customerId : undefined,
-        );
-        if (row.customer_id !== customerId)
-          throw new ValidationError(`job.notifications[${i}]: channel '${row.name}' belongs to another customer`);
-        const condition = (n.condition ?? n.when ?? 'failure') as NotifyCondition;
-        if (!NOTIFY_CONDITIONS.includes(condition))
-          throw new ValidationError(`job.notifications[${i}].condition must be one of ${NOTIFY_CONDITIONS.join(', ')}`);
-        notifications.push({ channelId: row.id, condition });
-      }
-    }
+    const notifications = await this.resolveNotifications(actor, customerId, input);
 
     let encryptionProfileId = old?.encryptionProfileId ?? null;
     const profileRef = input.encryptionProfileId !== undefined ? input.encryptionProfileId : input.encryptionProfile;
@@ -431,10 +496,54 @@ export class JobService {
     return { schedule, config, destinations, notifications };
   }
 
+  /**
+   * A source, destination or channel a job refers to (by id, or by name within the job's
+   * customer), which must belong to the job's own customer.
+   */
+  private async ownResource(
+    resources: ResourceService,
+    actor: Actor,
+    ref: number | string,
+    customerId: number,
+    path: string,
+    what: string,
+  ) {
+    const row = await resources.find(
+      actor,
+      ref,
+      typeof ref === 'string' && !/^\d+$/.test(ref) ? customerId : undefined,
+    );
+    if (row.customer_id !== customerId)
+      throw new ValidationError(`${path}: ${what} '${row.name}' belongs to another customer`);
+    return row;
+  }
+
+  /** `notifications: [{channel|channelId, condition}]` → channels of the job's customer; undefined = unchanged. */
+  private async resolveNotifications(
+    actor: Actor,
+    customerId: number,
+    input: JobInput,
+  ): Promise<ResolvedNotification[] | undefined> {
+    if (input.notifications === undefined) return undefined;
+    if (!Array.isArray(input.notifications)) throw new ValidationError('job.notifications must be a list');
+    const notifications: ResolvedNotification[] = [];
+    for (const [i, n] of input.notifications.entries()) {
+      const ref = n?.channelId ?? n?.channel;
+      if (ref === undefined) throw new ValidationError(`job.notifications[${i}].channel is required`);
+      const row = await this.ownResource(this.s.channels, actor, ref, customerId, `job.notifications[${i}]`, 'channel');
+      const condition = (n.condition ?? n.when ?? 'failure') as NotifyCondition;
+      if (!NOTIFY_CONDITIONS.includes(condition))
+        throw new ValidationError(`job.notifications[${i}].condition must be one of ${NOTIFY_CONDITIONS.join(', ')}`);
+      notifications.push({ channelId: row.id, condition });
+    }
+    return notifications;
+  }
+
   async create(actor: Actor, input: JobInput) {
     const customer = await this.s.customers.resolve(actor, input.customerId ?? input.customer);
     requireAccess(actor, 'write', customer.id, 'job');
     const kind = input.kind ?? 'backup';
+    if (kind === 'monitored') return this.createHeartbeat(actor, customer, input);
     if (kind !== 'backup')
       throw new ValidationError(
         `job.kind '${kind}' cannot be created here (backup jobs only; system jobs are built in)`,
@@ -490,6 +599,9 @@ export class JobService {
     const job = await this.find(actor, ref);
     requireAccess(actor, 'write', job.customer_id, 'job');
     if (job.kind === 'system') return this.updateSystem(actor, job, input);
+    if (job.kind === 'monitored') return this.updateMonitored(actor, job, input);
+    for (const k of MONITORED_ONLY_FIELDS)
+      if (input[k] !== undefined) throw new ValidationError(`job.${k} applies to monitored jobs only`);
     if (input.customer !== undefined || input.customerId !== undefined) {
       const c = await this.s.customers.resolve(actor, input.customerId ?? input.customer);
       if (c.id !== job.customer_id)
@@ -543,6 +655,85 @@ export class JobService {
     return after;
   }
 
+  /**
+   * Monitored jobs take their matching from the approved report (software, type, job name and
+   * sender) or from their ping URL, and are run by the product that reports them: only the
+   * name, description, enabled flag and notifications change, and for heartbeat jobs how long
+   * a started run waits for its completion ping (`maxRunSeconds`).
+   */
+  private async updateMonitored(actor: Actor, job: JobRow, input: JobInput) {
+    const config = JSON.parse(job.config) as Record<string, unknown>;
+    const heartbeat = config.feed === 'heartbeat';
+    const editable = heartbeat
+      ? 'name, description, enabled, notifications and maxRunSeconds'
+      : 'name, description, enabled and notifications';
+    for (const [k, v] of Object.entries(input)) {
+      if (v === undefined || MONITORED_EDITABLE.includes(k)) continue;
+      if (k === 'kind' && v === 'monitored') continue;
+      if (k === 'maxRunSeconds' && heartbeat) continue;
+      if (k === 'maxRunSeconds')
+        throw new ValidationError(
+          'job.maxRunSeconds applies to heartbeat jobs only: a run of an e-mail job is recorded when its report arrives',
+        );
+      if ((k === 'customerId' && v === job.customer_id) || (k === 'feed' && v === config.feed)) continue;
+      if (k === 'customer' || k === 'customerId')
+        throw new ValidationError(
+          heartbeat
+            ? `job.${k} cannot be changed on a monitored job: delete the job and create it again for the other customer (it gets a new ping URL)`
+            : `job.${k} cannot be changed on a monitored job: delete the job (its messages return to the Inbox) and approve one of them again for the other customer`,
+        );
+      throw new ValidationError(
+        `job.${k} cannot be changed on a monitored job: monitored jobs take their matching from the approved report (software, type, job name and sender come from the report and cannot be edited) and are run by the product that reports them; only ${editable} can be changed`,
+      );
+    }
+    let maxRunSeconds: number | undefined;
+    if (input.maxRunSeconds !== undefined) {
+      maxRunSeconds = input.maxRunSeconds;
+      if (
+        !Number.isInteger(maxRunSeconds) ||
+        maxRunSeconds < MAX_RUN_SECONDS_MIN ||
+        maxRunSeconds > MAX_RUN_SECONDS_MAX
+      )
+        throw new ValidationError(
+          `job.maxRunSeconds must be a whole number of seconds from ${MAX_RUN_SECONDS_MIN} (1 minute) to ${MAX_RUN_SECONDS_MAX} (7 days)`,
+        );
+    }
+    let name = job.name;
+    if (input.name !== undefined && input.name !== job.name) {
+      name = checkName(input.name, 'job');
+      if ((await this.deps.repos.jobs.byName(name, null, job.customer_id)).some((j) => j.id !== job.id)) {
+        const customer = await this.deps.repos.customers.get(job.customer_id);
+        throw new ConflictError(`job '${name}' already exists for customer '${customer?.name ?? job.customer_id}'`);
+      }
+    }
+    const notifications = await this.resolveNotifications(actor, job.customer_id, input);
+    const before = await this.dto(job);
+    await this.deps.repos.transaction(async (tx) => {
+      await tx.jobs.update(job.id, {
+        name,
+        description: input.description !== undefined ? String(input.description) : job.description,
+        enabled: (input.enabled ?? job.enabled === 1) ? 1 : 0,
+        ...(maxRunSeconds !== undefined ? { config: JSON.stringify({ ...config, maxRunSeconds }) } : {}),
+        updated_at: this.deps.clock(),
+      });
+      if (notifications)
+        await tx.jobs.replaceNotifications(
+          job.id,
+          notifications.map((n) => ({ channel_id: n.channelId, condition: n.condition })),
+        );
+    });
+    const updated = (await this.deps.repos.jobs.get(job.id))!;
+    await audit(this.deps, actor, {
+      action: 'update',
+      entity: 'job',
+      entityId: job.id,
+      customerId: job.customer_id,
+      before,
+      after: await this.dto(updated),
+    });
+    return this.dto(updated, undefined, actor);
+  }
+
   /** System jobs: only their schedule (automatic / scheduled / manual) and enabled flag change. */
   private async updateSystem(actor: Actor, job: JobRow, input: JobInput) {
     requireAccess(actor, 'admin', job.customer_id, 'system job');
@@ -567,6 +758,10 @@ export class JobService {
   async runNow(actor: Actor, ref: number | string, trigger: 'manual' | 'api' = 'api') {
     const job = await this.find(actor, ref);
     requireAccess(actor, 'run', job.customer_id, 'job');
+    if (job.kind === 'monitored')
+      throw new ValidationError(
+        `job '${job.name}' is a monitored job: monitored jobs are run by the product that reports them; Keepwatch records their runs from the reports (e-mail or heartbeat pings) and cannot start one`,
+      );
     if (job.archived_at !== null) throw new ConflictError(`job '${job.name}' is archived; unarchive it to run it`);
     const run = await this.s.runs.enqueue({
       job,
@@ -660,6 +855,7 @@ export class JobService {
     const job = await this.find(actor, ref);
     requireAccess(actor, 'write', job.customer_id, 'job');
     if (job.kind === 'system') throw new ValidationError('system jobs cannot be deleted; disable them instead');
+    if (job.kind === 'monitored') return this.deleteMonitored(actor, job);
     const active = await this.deps.repos.runs.activeForJob(job.id);
     if (active)
       throw new ConflictError(`job '${job.name}' has a ${active.status} run (#${active.id}); cancel it first`);
@@ -674,6 +870,38 @@ export class JobService {
       before,
     });
     return { deleted: true, backupsKept: (await this.deps.repos.backups.list({ scope: null, jobId: job.id })).length };
+  }
+
+  /**
+   * A monitored job's history is its reports: deleting the job removes its runs, remarks and
+   * ticket scopes and puts its e-mails back in the Inbox, where they can be approved for
+   * another customer (this is how a monitored job moves between customers).
+   */
+  private async deleteMonitored(actor: Actor, job: JobRow) {
+    const before = await this.dto(job);
+    const messages = await this.deps.repos.transaction(async (tx) => {
+      const ids = await tx.mail.purgeJobHistory(job.id);
+      await tx.jobs.update(job.id, {
+        deleted_at: this.deps.clock(),
+        next_fire_at: null,
+        enabled: 0,
+        // A deleted job must not keep answering pings or claiming reports.
+        ping_token: null,
+        match_sender: null,
+        match_job_name: null,
+      });
+      return ids;
+    });
+    this.s.onScheduleChange();
+    await audit(this.deps, actor, {
+      action: 'delete',
+      entity: 'job',
+      entityId: job.id,
+      customerId: job.customer_id,
+      before,
+      after: { messagesReturnedToInbox: messages },
+    });
+    return { deleted: true, backupsKept: 0, messagesReturned: messages };
   }
 
   async events(actor: Actor, ref: number | string) {

@@ -24,6 +24,8 @@ export interface SystemJobConfig {
 export interface JobInput {
   name?: string;
   kind?: string;
+  /** Monitored jobs: 'heartbeat' (created through the API) or 'email' (created by approval). */
+  feed?: string;
   description?: string;
   customer?: number | string | null;
   customerId?: number | null;
@@ -40,7 +42,30 @@ export interface JobInput {
   timeoutSeconds?: number;
   notifications?: { channel?: number | string; channelId?: number; condition?: string; when?: string }[];
   sizeCheck?: { minBytes?: number; minRatio?: number };
+  /** Monitored heartbeat jobs: how long a started run may wait for its success/fail ping (60 s–7 days). */
+  maxRunSeconds?: number;
+  /**
+   * The match criteria of a monitored job. They come from the approved report and cannot be
+   * edited: PATCH accepts them only to refuse them with a message that says so.
+   */
+  software?: unknown;
+  backupType?: unknown;
+  type?: unknown;
+  jobName?: unknown;
+  sender?: unknown;
+  subjectPattern?: unknown;
 }
+
+/** Fields only monitored jobs know about (refused on backup jobs). */
+export const MONITORED_ONLY_FIELDS = [
+  'maxRunSeconds',
+  'software',
+  'backupType',
+  'type',
+  'jobName',
+  'sender',
+  'subjectPattern',
+] as const;
 
 export interface ResolvedDestination {
   destinationId: number;

@@ -1,3 +1,4 @@
+import type { ReportObject } from '../core/mail-report.js';
 import { statusLabel } from '../core/run-status.js';
 import type { RunStatus } from '../core/domain.js';
 import { RUN_STATUSES } from '../core/domain.js';
@@ -51,6 +52,16 @@ export function runDto(r: RunWithJob | (RunRow & { job_name?: string }), backupI
     error: r.error,
     cancelRequested: r.cancel_requested_at !== null,
     backupIds,
+    objects: JSON.parse(r.objects) as ReportObject[],
+    mailId: r.mail_id,
+    effectiveStatus: r.effective_status ?? r.status,
+    overridden: r.effective_status !== null && r.effective_status !== r.status,
+    overrideId: r.override_id,
+    reviewedAt: iso(r.reviewed_at),
+    reviewedBy:
+      r.reviewed_by === null
+        ? null
+        : { id: r.reviewed_by, username: ('reviewed_by_name' in r ? r.reviewed_by_name : null) ?? null },
   };
 }
 export type RunDto = ReturnType<typeof runDto>;
@@ -174,7 +185,11 @@ export class RunService {
     };
   }
 
-  /** Queued runs end at once; running ones are asked to stop and end as `cancelled` when they do. */
+  /**
+   * Queued runs end at once; running ones are asked to stop and end as `cancelled` when they do.
+   * An open heartbeat run (operation `report`, after /ping/<token>/start) has no process to ask:
+   * it ends at once too.
+   */
   async cancel(actor: Actor, id: number) {
     const run = await this.find(actor, id);
     requireAccess(actor, 'run', run.customer_id, 'run');
@@ -187,6 +202,25 @@ export class RunService {
           error: `cancelled by ${actor.username} before it started`,
         })
       ) {
+        this.events.emit('status', { runId: id, status: 'cancelled' });
+      }
+    } else if (run.status === 'running' && run.operation === 'report') {
+      if (
+        await this.deps.repos.runs.transition(id, ['running'], {
+          status: 'cancelled',
+          finished_at: now,
+          cancel_requested_at: now,
+          error: `cancelled by ${actor.username}`,
+        })
+      ) {
+        await this.deps.repos.runs.appendLogs([
+          {
+            run_id: id,
+            at: now,
+            level: 'warn',
+            message: `cancelled by ${actor.username}; a later ping starts a new run`,
+          },
+        ]);
         this.events.emit('status', { runId: id, status: 'cancelled' });
       }
     } else if (run.status === 'running') {

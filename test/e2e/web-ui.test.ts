@@ -26,8 +26,8 @@ import { REPO_ROOT } from '../helpers/server-process.js';
 
 const sqlite = (db: string, sql: string) => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
 
-/** ~1 MB of text rows: large enough that a Brotli-11 backup runs for a few seconds. */
-const APP_ROWS = 10_000;
+/** ~3 MB of text rows: a Brotli-11 backup runs for several seconds, so the run page opens before it ends even on a busy machine. */
+const APP_ROWS = 30_000;
 function createAppDatabase(db: string, rows: number) {
   sqlite(
     db,

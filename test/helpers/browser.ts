@@ -137,7 +137,21 @@ export async function signIn(page: Page, username: string, password: string): Pr
 }
 
 /** Opens a signed-in frame page through the navigation (as a user does). */
-export async function navigate(page: Page, link: 'Dashboard' | 'Jobs' | 'History' | 'Backups' | 'Settings') {
+export async function navigate(
+  page: Page,
+  link:
+    | 'Dashboard'
+    | 'Jobs'
+    | 'History'
+    | 'Backups'
+    | 'Settings'
+    | 'Inbox'
+    | 'Customers'
+    | 'Run Checks'
+    | 'Daily Jobs'
+    | 'Tickets'
+    | 'Overrides',
+) {
   await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
 }
 

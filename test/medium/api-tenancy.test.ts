@@ -50,6 +50,10 @@ describe('API tenancy and secrets (sqlite)', () => {
     job: number;
     run: number;
     backup: number;
+    override: number;
+    remark: number;
+    ticket: number;
+    mail: number;
   };
   const B = {} as { customer: number; source: number; destination: number; job: number };
 
@@ -132,6 +136,25 @@ describe('API tenancy and secrets (sqlite)', () => {
       r('backup', 'POST', `/api/backups/${A.backup}/restore`, 'change', { source: A.source }),
       r('backup', 'GET', `/api/backups/${A.backup}/download?raw=true`, 'read'),
       r('backup', 'GET', `/api/backups/${A.backup}/download`, 'change'),
+      // Run Checks is for admins and operators: viewers are refused even what only reads.
+      r('run checks', 'GET', `/api/run-checks/jobs/${A.job}`, 'change'),
+      r('run', 'GET', `/api/runs/${A.run}/override-draft`, 'change'),
+      r('run', 'POST', `/api/runs/${A.run}/mark-success`, 'change', {}),
+      r('run', 'POST', `/api/runs/${A.run}/unreview`, 'change'),
+      r('override', 'GET', `/api/overrides/${A.override}`, 'read'),
+      r('override', 'PATCH', `/api/overrides/${A.override}`, 'change', { comment: 'changed' }),
+      r('override', 'DELETE', `/api/overrides/${A.override}`, 'change'),
+      r('remark', 'GET', `/api/remarks/${A.remark}`, 'read'),
+      r('remark', 'PATCH', `/api/remarks/${A.remark}`, 'change', { text: 'changed' }),
+      r('remark', 'DELETE', `/api/remarks/${A.remark}`, 'change'),
+      r('mail', 'GET', `/api/mail/${A.mail}`, 'read'),
+      r('mail', 'GET', `/api/mail/${A.mail}/eml`, 'read'),
+      r('mail', 'POST', `/api/inbox/${A.mail}/approve`, 'change', { customerId: A.customer }),
+      r('mail', 'DELETE', `/api/inbox/${A.mail}`, 'change'),
+      r('mail', 'POST', `/api/inbox/${A.mail}/restore`, 'change'),
+      r('ticket', 'GET', `/api/tickets/${A.ticket}`, 'read'),
+      r('ticket', 'PATCH', `/api/tickets/${A.ticket}`, 'change', { code: 'changed' }),
+      r('ticket', 'DELETE', `/api/tickets/${A.ticket}`, 'change'),
     ];
   };
 
@@ -212,6 +235,26 @@ describe('API tenancy and secrets (sqlite)', () => {
     A.run = run.id;
     A.backup = done.backupIds[0];
     expect(A.backup).toBeGreaterThan(0);
+    A.override = (await ok('POST', '/api/overrides', { jobId: A.job, statuses: ['failed'] })).id;
+    A.remark = (await ok('POST', '/api/remarks', { jobId: A.job, text: 'note' })).id;
+    A.ticket = (await ok('POST', '/api/tickets', { code: 'T-1', scopes: [{ kind: 'job', jobId: A.job }] })).id;
+    // A report e-mail approved for A: it and its monitored job are A's from then on.
+    const eml = [
+      'From: NAS <backup@acme.test>',
+      'To: reports@keepwatch.test',
+      'Subject: [Failed] Acme file sync',
+      'Date: Sat, 21 Nov 2026 02:00:00 +0000',
+      'Message-ID: <acme-1@acme.test>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The file sync of Acme failed: disk full.',
+      '',
+    ].join('\r\n');
+    const imported = await ok('POST', '/api/mail/import', {
+      files: [{ name: 'acme.eml', content: Buffer.from(eml).toString('base64') }],
+    });
+    A.mail = imported.results[0].mailId;
+    await ok('POST', `/api/inbox/${A.mail}/approve`, { customerId: A.customer });
 
     // Customer B's things are made by charlie himself: an operator works within his customer.
     const bDb = path.join(t.dataDir, 'beta.db');
@@ -253,6 +296,11 @@ describe('API tenancy and secrets (sqlite)', () => {
     );
     // API tokens belong to a user, not a customer (api-auth covers them).
     const exempt = new Set(['DELETE /api/auth/tokens/{}']);
+    // Mail importers are installation-wide (no customer; api-mail-importers covers who may use
+    // them) and /ping/<token> answers to its token, not to a user (api-heartbeats).
+    for (const m of ['GET', 'PATCH', 'DELETE']) exempt.add(`${m} /api/mail-importers/{}`);
+    for (const a of ['import', 'test']) exempt.add(`POST /api/mail-importers/{}/${a}`);
+    for (const m of ['GET', 'POST']) for (const s of ['', '/start', '/fail']) exempt.add(`${m} /ping/{}${s}`);
     expect(documented.length).toBeGreaterThan(35);
     expect(documented.filter((r) => !probed.has(r) && !exempt.has(r))).toEqual([]);
   });

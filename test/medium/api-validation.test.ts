@@ -321,7 +321,8 @@ describe.each(DIALECTS)('API validation (%s)', (dialect) => {
       [{ notifications: [{ channel: 'c1', condition: 'sometimes' }] }, ['condition']],
       [{ name: 'a/b' }, ['name']],
       [{ name: '' }, ['name']],
-      [{ kind: 'monitored' }, ['kind']],
+      [{ kind: 'monitored' }, ['feed', 'Inbox']],
+      [{ kind: 'system' }, ['kind']],
     ];
     for (const [extra, mentions] of cases) {
       await rejects('POST', '/api/jobs', { ...base(), ...extra }, { status: 400, mentions });

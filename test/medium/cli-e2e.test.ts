@@ -293,6 +293,11 @@ describe('keepwatch CLI end to end', () => {
     expect(show.stdout).toMatch(/Compression:\s+zstd level 3/);
     expect(show.stdout).toMatch(/Encryption:\s+main/);
     expect(show.stdout).toContain('No runs yet.');
+    // A job without compression (system, monitored) shows a dash instead of failing.
+    const system = await kw(['job', 'show', 'Retention sweep']);
+    ok(system);
+    expect(system.stdout).toMatch(/Kind:\s+system/);
+    expect(system.stdout).toMatch(/Compression:\s+-/);
   });
 
   let runId: number;

@@ -11,6 +11,8 @@ import { isUniqueViolation } from '../../src/services/run.service.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { DIALECTS } from '../helpers/test-app.js';
 
+const ALL_MIGRATIONS = ['0001-initial', '0002-monitoring-review', '0003-review-index'];
+
 const T0 = Date.UTC(2024, 0, 15, 12, 0, 0);
 const BIG = 2 ** 40 + 7; // beyond int4, well within a double
 
@@ -32,7 +34,7 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
     }
     db = openDatabase({ url, dataDir: dir });
     expect(db.dialect).toBe(dialect);
-    expect(await migrateToLatest(db)).toEqual(['0001-initial']);
+    expect(await migrateToLatest(db)).toEqual(ALL_MIGRATIONS);
     repos = createRepositories(db);
   });
 
@@ -101,7 +103,7 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
       await other.close();
     }
     const rows = await sql<{ name: string }>`select name from kw_migrations`.execute(db.kysely);
-    expect(rows.rows.map((r) => r.name)).toEqual(['0001-initial']);
+    expect(rows.rows.map((r) => r.name)).toEqual(ALL_MIGRATIONS);
   });
 
   it('returns int8 values as numbers', async () => {

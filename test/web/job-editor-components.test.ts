@@ -2,25 +2,18 @@
 import { MantineProvider } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { createElement as h, type ReactNode } from 'react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emptyValues, type JobFormValues } from '../../web/src/features/jobs/job-form.js';
 import { DEFAULT_FILTERS, type JobsFilters } from '../../web/src/features/jobs/jobs-filters.js';
 import { JobsFilterBar } from '../../web/src/features/jobs/JobsFilterBar.js';
 import { ScheduleField } from '../../web/src/features/jobs/ScheduleField.js';
+import { setUpComponentTests } from './dom-setup.js';
 
 vi.mock('../../web/src/lib/core.js', () => import('./core-for-tests.js'));
 
-beforeAll(() => {
-  // Mantine's layout hooks ask for these; happy-dom may not have them all.
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
-afterEach(cleanup);
+setUpComponentTests();
 
 const wrap = (child: ReactNode) =>
   h(

@@ -154,10 +154,13 @@ function runTime(run: Run): string | null {
 
 function formatJob(job: Job): string {
   const next = job.nextRunAt ? `${formatTimestamp(job.nextRunAt)} (${formatRelative(job.nextRunAt)})` : '-';
-  const compression =
-    job.compression.algorithm === 'none' || job.compression.level == null
-      ? job.compression.algorithm
-      : `${job.compression.algorithm} level ${job.compression.level}`;
+  // Monitored and system jobs have no compression (the API sends null).
+  const c = job.compression;
+  const compression = !c
+    ? '-'
+    : c.algorithm === 'none' || c.level == null
+      ? c.algorithm
+      : `${c.algorithm} level ${c.level}`;
   return formatDetails([
     ['ID', String(job.id)],
     ['Name', job.name],

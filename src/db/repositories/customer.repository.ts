@@ -45,4 +45,15 @@ export class CustomerRepository {
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
+
+  /** Live (not deleted) jobs per customer and kind, archived ones included. */
+  async jobCounts(): Promise<{ customer_id: number; kind: string; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['customer_id', 'kind', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('deleted_at', 'is', null)
+      .groupBy(['customer_id', 'kind'])
+      .execute();
+    return rows.map((r) => ({ customer_id: Number(r.customer_id), kind: r.kind, n: Number(r.n) }));
+  }
 }

@@ -127,7 +127,7 @@ export const backupOperation: Operation = {
           ctx.log('error', `destination '${t.name}' failed while writing: ${err.message}`);
         },
       );
-      const { stages, rawSha256 } = backupStages({
+      const { stages, rawCrc32 } = backupStages({
         compression: cfg.compression,
         key,
         onRawBytes: (n) => {
@@ -198,10 +198,12 @@ export const backupOperation: Operation = {
             compression: cfg.compression.algorithm,
             keyFor: async (id) => (key && id.toString('hex') === keyId ? key : deps.profiles.keyById(id)),
             signal: ctx.signal,
+            crc32: rawCrc32() !== null,
           });
           if (v.rawSize !== rawBytes)
             throw new Error(`restored size ${v.rawSize} differs from dumped size ${rawBytes}`);
-          if (v.rawSha256 !== rawSha256()) throw new Error('decoded content differs from the dump (SHA-256 mismatch)');
+          if (rawCrc32() !== null && v.rawCrc32 !== rawCrc32())
+            throw new Error('decoded content differs from the dump (CRC-32 mismatch)');
           verifiedAt[d.id] = deps.clock();
           ctx.log('info', `verified copy on '${d.name}'`);
         } catch (err) {
@@ -230,7 +232,7 @@ export const backupOperation: Operation = {
         rawSize: rawBytes,
         size: fan.bytes,
         sha256,
-        rawSha256: rawSha256(),
+        ...(rawCrc32() ? { rawCrc32: rawCrc32() } : {}),
         compression: cfg.compression,
         encryption: key ? { algorithm: 'AES-256-GCM', keyId, format: 'KWBACKUP v1' } : null,
         extension: dump.extension,

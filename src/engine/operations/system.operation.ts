@@ -6,7 +6,9 @@ import type { JobRow } from '../../db/schema.js';
 import type { EngineDeps } from '../engine-deps.js';
 import type { RunContext } from '../run-context.js';
 import { RunFailure, type Operation, type OperationOutcome } from './operation.js';
+import { mailImportTask } from './mail-import.task.js';
 import { applyRetention } from './retention.js';
+import { learnSchedulesAndDetectMissed } from './schedule-learning.task.js';
 
 type Task = (ctx: RunContext, deps: EngineDeps) => Promise<OperationOutcome>;
 
@@ -14,6 +16,13 @@ type Task = (ctx: RunContext, deps: EngineDeps) => Promise<OperationOutcome>;
 const PARTIAL_GRACE_MS = 6 * 3600_000;
 
 const tasks: Record<string, Task> = {
+  mail_import: mailImportTask,
+  async schedule_learning(ctx, deps) {
+    const facts = await learnSchedulesAndDetectMissed(deps, (level, m) => ctx.log(level, m));
+    return facts.errors
+      ? { status: 'warning', message: `${facts.errors} job(s) could not be checked`, facts: { ...facts } }
+      : { status: 'success', facts: { ...facts } };
+  },
   async retention_sweep(ctx, deps) {
     let warnings = 0;
     const jobs = await deps.repos.jobs.list({ scope: null, kind: 'backup' });

@@ -35,11 +35,16 @@ export const verifyOperation: Operation = {
           keyFor: (id) => deps.profiles.keyById(id),
           signal: ctx.signal,
           onBytes: (n) => ctx.addRead(n),
+          // Backups written before the CRC-32 content check recorded a SHA-256 of the dump.
+          crc32: !!(JSON.parse(backup.metadata) as { rawCrc32?: string }).rawCrc32,
+          legacySha256: !!(JSON.parse(backup.metadata) as { rawSha256?: string }).rawSha256,
         });
         if (v.rawSize !== backup.raw_size)
           throw new Error(`decompressed size ${v.rawSize} differs from the recorded ${backup.raw_size}`);
-        const recorded = (JSON.parse(backup.metadata) as { rawSha256?: string }).rawSha256;
-        if (recorded && v.rawSha256 !== recorded)
+        const recorded = JSON.parse(backup.metadata) as { rawCrc32?: string; rawSha256?: string };
+        if (recorded.rawCrc32 && v.rawCrc32 !== recorded.rawCrc32)
+          throw new Error('decoded content differs from the dump (CRC-32 mismatch)');
+        if (recorded.rawSha256 && v.rawSha256 !== recorded.rawSha256)
           throw new Error('decoded content differs from the dump (SHA-256 mismatch)');
       } catch (err) {
         throw new RunFailure(`backup ${backup.id} failed verification: ${(err as Error).message}`);

@@ -5,7 +5,7 @@ import { createDecompressStream } from '../../compression/compression.js';
 import type { CompressionAlgorithm } from '../../core/domain.js';
 import { IntegrityError } from '../../core/errors.js';
 import { createDecryptStream, type KeyLookup } from '../../crypto/backup-stream.js';
-import { hasher, meter, sink } from '../pipeline/stream-tools.js';
+import { checksum, hasher, meter, sink } from '../pipeline/stream-tools.js';
 
 /**
  * Opens a stored artifact as its original dump bytes: hash check of the stored bytes on the
@@ -50,7 +50,11 @@ export async function verifyStoredObject(opts: {
   keyFor: KeyLookup;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
-}): Promise<{ rawSize: number; rawSha256: string }> {
+  /** Also CRC-32 the decoded bytes (brotli backups record one; gzip and zstd check their own frames). */
+  crc32?: boolean;
+  /** Also hash the decoded bytes with SHA-256 (backups whose metadata recorded one). */
+  legacySha256?: boolean;
+}): Promise<{ rawSize: number; rawCrc32: string | null; rawSha256: string | null }> {
   const input = await opts.dest.read(opts.key);
   const a = openArtifact({
     input,
@@ -60,13 +64,15 @@ export async function verifyStoredObject(opts: {
     keyFor: opts.keyFor,
   });
   let rawSize = 0;
-  // The hash of the decoded bytes proves the content (not only its length) is what was dumped.
-  const rawHash = hasher();
+  // The checksum of the decoded bytes proves the content (not only its length) is what was dumped.
+  const rawSum = opts.crc32 ? checksum() : null;
+  const rawHash = opts.legacySha256 ? hasher() : null;
   await pipeline(
     [
       input,
       ...a.stages,
-      rawHash,
+      ...(rawSum ? [rawSum] : []),
+      ...(rawHash ? [rawHash] : []),
       meter((n) => {
         rawSize += n;
         opts.onBytes?.(n);
@@ -76,5 +82,5 @@ export async function verifyStoredObject(opts: {
     opts.signal ? { signal: opts.signal } : {},
   );
   a.checkHash();
-  return { rawSize, rawSha256: rawHash.digest() };
+  return { rawSize, rawCrc32: rawSum?.digest() ?? null, rawSha256: rawHash?.digest() ?? null };
 }

@@ -14,4 +14,11 @@ export const routes: { path: string; element: LazyExoticComponent<ComponentType>
   { path: '/history', element: lazy(() => import('../features/runs/HistoryPage')) },
   { path: '/backups', element: lazy(() => import('../features/backups/BackupsPage')) },
   { path: '/settings/*', element: lazy(() => import('../features/settings/SettingsPage')) },
+  { path: '/inbox', element: lazy(() => import('../features/inbox/InboxPage')) },
+  { path: '/customers', element: lazy(() => import('../features/customers/CustomersPage')) },
+  // One route (optional :jobId), so opening a job's drawer keeps the list mounted.
+  { path: '/run-checks/:jobId?', element: lazy(() => import('../features/run-checks/RunChecksPage')) },
+  { path: '/daily-jobs', element: lazy(() => import('../features/daily-jobs/DailyJobsPage')) },
+  { path: '/tickets', element: lazy(() => import('../features/tickets/TicketsPage')) },
+  { path: '/overrides', element: lazy(() => import('../features/overrides/OverridesPage')) },
 ];

@@ -1,13 +1,15 @@
-import { Alert, Anchor, Group, Loader, Select, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Group, Select, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconLock, IconLockOpen, IconPinFilled } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { del, get, qs } from '../../api/client';
 import type { Page } from '../../api/types';
-import { formatBytes, formatDateTime, formatRelative } from '../../components/format';
+import { DataTable, ListState } from '../../components/DataTable';
+import { RelativeTime } from '../../components/RelativeTime';
+import { formatBytes, formatDateTime } from '../../components/format';
 import { can, useMe } from '../auth/session';
-import { ConfirmModal } from '../settings/ConfirmModal';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { useResources } from '../settings/queries';
 import { BackupActions } from './BackupActions';
 import { BackupDetailsDrawer } from './BackupDetailsDrawer';
@@ -53,95 +55,75 @@ export default function BackupsPage() {
           w={{ base: '100%', xs: 260 }}
         />
       </Group>
-      {backups.error && (
-        <Alert color="red" role="alert">
-          {backups.error.message}
-        </Alert>
-      )}
-      {backups.isLoading ? (
-        <Loader />
-      ) : !items.length ? (
-        <Text c="dimmed">No stored backups{destinationId === 'all' ? '' : ' on this destination'}.</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={1040}>
-          <Table striped highlightOnHover verticalSpacing="xs" horizontalSpacing={6} style={{ whiteSpace: 'nowrap' }}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Job</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>Compression</Table.Th>
-                <Table.Th>Encrypted</Table.Th>
-                <Table.Th>Pinned</Table.Th>
-                <Table.Th>Verified</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((b) => (
-                <Table.Tr key={b.id} data-backup-id={b.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/jobs/${b.jobId}`} fw={500}>
-                      {b.jobName}
-                    </Anchor>
-                    {destinationId === 'all' && (
-                      <Text size="xs" c="dimmed">
-                        on {b.destination.name}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(b.createdAt)}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{formatBytes(b.size)}</Text>
-                    <Text size="xs" c="dimmed">
-                      raw {formatBytes(b.rawSize)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{b.compression}</Table.Td>
-                  <Table.Td>
-                    <Tooltip label={b.encrypted ? `Encrypted (key ${b.keyId ?? '?'})` : 'Not encrypted'}>
-                      {b.encrypted ? (
-                        <IconLock size={18} role="img" aria-label="Encrypted" />
-                      ) : (
-                        <IconLockOpen size={18} role="img" aria-label="Not encrypted" opacity={0.5} />
-                      )}
-                    </Tooltip>
-                  </Table.Td>
-                  <Table.Td>
-                    {b.pinned ? (
-                      <IconPinFilled size={18} role="img" aria-label="Pinned" />
-                    ) : (
-                      <Text size="sm" c="dimmed" aria-label="Not pinned">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {b.verifiedAt ? (
-                      <Tooltip label={formatDateTime(b.verifiedAt)}>
-                        <Text size="sm">{formatRelative(b.verifiedAt)}</Text>
-                      </Tooltip>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        never
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <BackupActions
-                      backup={b}
-                      user={me.data}
-                      onDetails={setDetails}
-                      onRestore={setRestoring}
-                      onDelete={setDeleting}
-                    />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ListState
+        error={backups.error}
+        loading={backups.isLoading}
+        empty={!items.length}
+        emptyText={`No stored backups${destinationId === 'all' ? '' : ' on this destination'}.`}
+      >
+        <DataTable
+          minWidth={1040}
+          striped
+          highlightOnHover
+          verticalSpacing="xs"
+          horizontalSpacing={6}
+          style={{ whiteSpace: 'nowrap' }}
+          head={['Job', 'Created', 'Size', 'Compression', 'Encrypted', 'Pinned', 'Verified', 'Actions']}
+        >
+          {items.map((b) => (
+            <Table.Tr key={b.id} data-backup-id={b.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/jobs/${b.jobId}`} fw={500}>
+                  {b.jobName}
+                </Anchor>
+                {destinationId === 'all' && (
+                  <Text size="xs" c="dimmed">
+                    on {b.destination.name}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>{formatDateTime(b.createdAt)}</Table.Td>
+              <Table.Td>
+                <Text size="sm">{formatBytes(b.size)}</Text>
+                <Text size="xs" c="dimmed">
+                  raw {formatBytes(b.rawSize)}
+                </Text>
+              </Table.Td>
+              <Table.Td>{b.compression}</Table.Td>
+              <Table.Td>
+                <Tooltip label={b.encrypted ? `Encrypted (key ${b.keyId ?? '?'})` : 'Not encrypted'}>
+                  {b.encrypted ? (
+                    <IconLock size={18} role="img" aria-label="Encrypted" />
+                  ) : (
+                    <IconLockOpen size={18} role="img" aria-label="Not encrypted" opacity={0.5} />
+                  )}
+                </Tooltip>
+              </Table.Td>
+              <Table.Td>
+                {b.pinned ? (
+                  <IconPinFilled size={18} role="img" aria-label="Pinned" />
+                ) : (
+                  <Text size="sm" c="dimmed" aria-label="Not pinned">
+                    —
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <RelativeTime at={b.verifiedAt} none="never" />
+              </Table.Td>
+              <Table.Td>
+                <BackupActions
+                  backup={b}
+                  user={me.data}
+                  onDetails={setDetails}
+                  onRestore={setRestoring}
+                  onDelete={setDeleting}
+                />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
+      </ListState>
       <BackupDetailsDrawer backup={details} onClose={() => setDetails(null)} />
       {can(me.data, 'write') && <RestoreBackupModal backup={restoring} onClose={() => setRestoring(null)} />}
       <ConfirmModal

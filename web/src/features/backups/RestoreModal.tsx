@@ -10,6 +10,7 @@ import { formatDateTime } from '../../components/format';
 import { applyApiError, prefixed } from '../settings/form-errors';
 import { useResources } from '../settings/queries';
 import { sourceKindOf, type BackupWithMeta } from './backup-meta';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /**
  * Restore a backup into a source of the same engine (the original by default), optionally
@@ -78,11 +79,7 @@ function RestoreForm({ backup, onClose }: { backup: BackupWithMeta; onClose: () 
           {kind ? ` from a ${kind} source` : ''}
           {backup.metadata?.source?.name ? ` (${backup.metadata.source.name})` : ''}.
         </Text>
-        {formError && (
-          <Alert color="red" role="alert">
-            {formError}
-          </Alert>
-        )}
+        <ErrorAlert error={formError} />
         <Select
           label="Target source"
           description={kind ? `Sources of the same engine (${kind})` : undefined}

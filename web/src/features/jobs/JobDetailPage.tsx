@@ -4,11 +4,15 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { JobStatusChip } from '../../components/StatusChip';
 import { can, useMe } from '../auth/session';
+import { MonitoredJobButtons } from '../monitored/MonitoredJobActions';
+import { MonitoredJobInfo } from '../monitored/MonitoredJobInfo';
+import { MonitoredRunsTable } from '../monitored/MonitoredRunsTable';
 import { JobActionsMenu } from './JobActionsMenu';
 import { JobInfo } from './JobInfo';
 import { JobRunsTable } from './JobRunsTable';
 import { useJob } from './queries';
 import { useJobActions } from './use-job-actions';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** /jobs/:id: information, schedule, latest executions; Run now opens the new run's live view. */
 export default function JobDetailPage() {
@@ -19,14 +23,10 @@ export default function JobDetailPage() {
   const actions = useJobActions();
   const [starting, setStarting] = useState(false);
 
-  if (job.error)
-    return (
-      <Alert color="red" role="alert" title="Job not available">
-        {job.error.message}
-      </Alert>
-    );
+  if (job.error) return <ErrorAlert error={job.error} title="Job not available" />;
   if (!job.data) return <Loader />;
   const j = job.data;
+  const monitored = j.kind === 'monitored';
 
   const runNow = async () => {
     setStarting(true);
@@ -38,7 +38,7 @@ export default function JobDetailPage() {
   return (
     <Stack>
       <Breadcrumbs>
-        <Anchor component={Link} to="/jobs">
+        <Anchor component={Link} to={monitored ? '/jobs?kind=monitored' : '/jobs'}>
           Jobs
         </Anchor>
         <span>{j.name}</span>
@@ -54,7 +54,7 @@ export default function JobDetailPage() {
               Watch run #{j.activeRunId}
             </Button>
           )}
-          {can(me.data, 'run') && (
+          {can(me.data, 'run') && !monitored && (
             <Button leftSection={<IconPlayerPlay size={16} />} loading={starting} onClick={() => void runNow()}>
               Run now
             </Button>
@@ -67,11 +67,20 @@ export default function JobDetailPage() {
           {j.kind === 'backup' && (
             <JobActionsMenu job={j} user={me.data} withRunAndEdit={false} onGone={() => navigate('/jobs')} />
           )}
+          {monitored && (
+            <MonitoredJobButtons job={j} user={me.data} onDeleted={() => navigate('/jobs?kind=monitored')} />
+          )}
         </Group>
       </Group>
-      {j.archived && <Alert color="gray">This job is archived: it does not run and is hidden from the list.</Alert>}
-      <JobInfo job={j} />
-      <JobRunsTable jobId={j.id} />
+      {j.archived && (
+        <Alert color="gray">
+          {monitored
+            ? 'This job is archived: it is hidden from the jobs list and daily views. Its reports are still recorded as runs, never in the Inbox.'
+            : 'This job is archived: it does not run and is hidden from the list.'}
+        </Alert>
+      )}
+      {monitored ? <MonitoredJobInfo job={j} /> : <JobInfo job={j} />}
+      {monitored ? <MonitoredRunsTable jobId={j.id} /> : <JobRunsTable jobId={j.id} />}
     </Stack>
   );
 }

@@ -4,6 +4,7 @@ import { can, useMe } from '../auth/session';
 import { JobForm } from './JobForm';
 import { emptyValues, valuesFromJob } from './job-form';
 import { useCustomerList, useInstanceTimezone, useJob } from './queries';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** /jobs/new and /jobs/:id/edit. */
 export default function JobEditorPage() {
@@ -16,12 +17,7 @@ export default function JobEditorPage() {
 
   let body;
   if (!can(me.data, 'write')) body = <Alert color="yellow">Your role cannot create or change jobs.</Alert>;
-  else if (job.error || customers.error)
-    body = (
-      <Alert color="red" role="alert">
-        {(job.error ?? customers.error)!.message}
-      </Alert>
-    );
+  else if (job.error || customers.error) body = <ErrorAlert error={job.error ?? customers.error} />;
   else if ((id && !job.data) || !customers.data || !timezone) body = <Loader />;
   else {
     const active = customers.data.filter((c) => c.active || c.id === job.data?.customer.id);

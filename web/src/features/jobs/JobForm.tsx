@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Button,
-  Fieldset,
-  Group,
-  NumberInput,
-  Select,
-  SimpleGrid,
-  Stack,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Button, Fieldset, Group, NumberInput, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -23,6 +12,7 @@ import { COMPRESSION_LEVELS, COMPRESSION_OPTIONS, scheduleDraft, toJobInput, typ
 import { NotificationsField } from './NotificationsField';
 import { useProfileList, useResourceList } from './queries';
 import { ScheduleField, scheduleErrorField } from './ScheduleField';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** Every setting of a backup job; the server validates and its errors land at their fields. */
 export function JobForm({
@@ -83,11 +73,7 @@ export function JobForm({
   return (
     <form onSubmit={form.onSubmit(save)} noValidate>
       <Stack maw={900}>
-        {alert && (
-          <Alert color="red" role="alert" title="The job was not saved">
-            {alert}
-          </Alert>
-        )}
+        <ErrorAlert error={alert} title="The job was not saved" />
         <Fieldset legend="What">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput label="Name" withAsterisk data-autofocus {...form.getInputProps('name')} />

@@ -1,24 +1,13 @@
-import { Anchor, Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Anchor, SimpleGrid, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router-dom';
 import type { Job } from '../../api/types';
 import { formatDateTime, formatRelative } from '../../components/format';
+import { InfoCard, InfoItem } from '../../components/InfoCard';
 import { describeRetention, formatDuration } from '../../lib/core';
 import { RunStatusChip } from '../../components/StatusChip';
 import { CONDITION_OPTIONS } from './job-form';
 
 const conditionLabel = (c: string) => CONDITION_OPTIONS.find((o) => o.value === c)?.label ?? c;
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <div>{children}</div>
-    </div>
-  );
-}
 
 /** What the job does (information) and when (schedule), as the seeds' job window shows it. */
 export function JobInfo({ job }: { job: Job }) {
@@ -29,17 +18,16 @@ export function JobInfo({ job }: { job: Job }) {
     : '—';
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
-      <Card withBorder>
-        <Title order={4} mb="sm">
-          Information
-        </Title>
+      <InfoCard title="Information">
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <Item label="Customer">{job.customer.name}</Item>
-          <Item label="Source">
+          <InfoItem plain label="Customer">
+            {job.customer.name}
+          </InfoItem>
+          <InfoItem plain label="Source">
             {job.source ? `${job.source.name} (${job.source.kind})` : '—'}
             {job.database && <Text size="sm">Database {job.database}</Text>}
-          </Item>
-          <Item label="Destinations">
+          </InfoItem>
+          <InfoItem plain label="Destinations">
             <Stack gap={2}>
               {job.destinations.map((d) => (
                 <Text key={d.id} size="sm">
@@ -50,11 +38,17 @@ export function JobInfo({ job }: { job: Job }) {
                 </Text>
               ))}
             </Stack>
-          </Item>
-          <Item label="Compression">{compression}</Item>
-          <Item label="Encryption">{job.encryptionProfile ? job.encryptionProfile.name : 'Not encrypted'}</Item>
-          <Item label="Timeout">{job.timeoutSeconds ? formatDuration(job.timeoutSeconds) : '—'}</Item>
-          <Item label="Notifications">
+          </InfoItem>
+          <InfoItem plain label="Compression">
+            {compression}
+          </InfoItem>
+          <InfoItem plain label="Encryption">
+            {job.encryptionProfile ? job.encryptionProfile.name : 'Not encrypted'}
+          </InfoItem>
+          <InfoItem plain label="Timeout">
+            {job.timeoutSeconds ? formatDuration(job.timeoutSeconds) : '—'}
+          </InfoItem>
+          <InfoItem plain label="Notifications">
             {job.notifications.length === 0
               ? 'None'
               : job.notifications.map((n) => (
@@ -62,27 +56,28 @@ export function JobInfo({ job }: { job: Job }) {
                     {n.channel.name}: {conditionLabel(n.condition).toLowerCase()}
                   </Text>
                 ))}
-          </Item>
-          {job.description && <Item label="Description">{job.description}</Item>}
+          </InfoItem>
+          {job.description && (
+            <InfoItem plain label="Description">
+              {job.description}
+            </InfoItem>
+          )}
         </SimpleGrid>
-      </Card>
-      <Card withBorder>
-        <Title order={4} mb="sm">
-          Schedule
-        </Title>
+      </InfoCard>
+      <InfoCard title="Schedule">
         <Stack gap="sm">
-          <Item label="When">
+          <InfoItem plain label="When">
             <Text>{job.scheduleText}</Text>
             {!job.enabled && (
               <Text size="sm" c="dimmed">
                 Disabled: runs only when started by hand.
               </Text>
             )}
-          </Item>
-          <Item label="Next run">
+          </InfoItem>
+          <InfoItem plain label="Next run">
             {job.nextRunAt ? `${formatDateTime(job.nextRunAt)} (${formatRelative(job.nextRunAt)})` : '—'}
-          </Item>
-          <Item label="Last run">
+          </InfoItem>
+          <InfoItem plain label="Last run">
             {job.lastRun ? (
               <Anchor component={Link} to={`/runs/${job.lastRun.id}`}>
                 <RunStatusChip status={job.lastRun.status} />{' '}
@@ -91,9 +86,9 @@ export function JobInfo({ job }: { job: Job }) {
             ) : (
               'Never'
             )}
-          </Item>
+          </InfoItem>
         </Stack>
-      </Card>
+      </InfoCard>
     </SimpleGrid>
   );
 }

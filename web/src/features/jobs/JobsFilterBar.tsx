@@ -1,7 +1,7 @@
-import { Chip, CloseButton, Group, Select, TextInput } from '@mantine/core';
+import { Chip, Group, Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconSearch } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
+import { SearchInput } from '../../components/SearchInput';
 import { JOB_STATUS_OPTIONS } from '../../components/StatusChip';
 import { withFilter, type JobsFilters } from './jobs-filters';
 import { useCustomerList } from './queries';
@@ -30,13 +30,11 @@ export function JobsFilterBar({ filters, onChange }: { filters: JobsFilters; onC
 
   return (
     <Group align="flex-end" gap="md" wrap="wrap">
-      <TextInput
+      <SearchInput
         label="Search jobs"
         placeholder="Part of a name"
-        leftSection={<IconSearch size={16} />}
         value={text}
-        onChange={(e) => setText(e.currentTarget.value)}
-        rightSection={text ? <CloseButton aria-label="Clear search" onClick={() => setText('')} /> : null}
+        onChange={setText}
         w={{ base: '100%', sm: 260 }}
       />
       <Chip.Group

@@ -1,20 +1,12 @@
-import {
-  Anchor,
-  Checkbox,
-  Group,
-  ScrollArea,
-  Stack,
-  Table,
-  Text,
-  Tooltip,
-  UnstyledButton,
-  VisuallyHidden,
-} from '@mantine/core';
-import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
+import { Anchor, Checkbox, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router-dom';
-import type { Job, User } from '../../api/types';
-import { formatDateTime, formatRelative } from '../../components/format';
-import { JobStatusChip, RunStatusChip } from '../../components/StatusChip';
+import type { Job, JobWithIndicators, User } from '../../api/types';
+import { ActionsHeader, SelectAllHeader } from '../../components/DataTable';
+import { LastRunCell } from '../../components/LastRun';
+import { RelativeTime } from '../../components/RelativeTime';
+import { SortHeader } from '../../components/SortHeader';
+import { JobStatusChip } from '../../components/StatusChip';
+import { ReviewIndicators } from '../run-checks/ReviewIndicators';
 import { JobActionsMenu } from './JobActionsMenu';
 import type { JobSortKey, JobsFilters } from './jobs-filters';
 
@@ -33,44 +25,21 @@ const MIN_WIDTH: Partial<Record<JobSortKey, number>> = { status: 130, lastRun: 1
 
 /** The jobs of one page, sorted by the server; a header click asks for another order. */
 export function JobsTable({ jobs, filters, onSort, selected, onSelect, user }: Props) {
-  const sortable = (key: JobSortKey, label: string) => {
-    const active = filters.sort === key;
-    const Icon = !active ? IconSelector : filters.order === 'asc' ? IconArrowUp : IconArrowDown;
-    return (
-      <Table.Th
-        aria-sort={active ? (filters.order === 'asc' ? 'ascending' : 'descending') : 'none'}
-        miw={MIN_WIDTH[key]}
-      >
-        <UnstyledButton onClick={() => onSort(key)} fw={600} fz="sm">
-          <Group gap={4} wrap="nowrap">
-            {label}
-            <Icon size={14} aria-hidden />
-          </Group>
-        </UnstyledButton>
-      </Table.Th>
-    );
-  };
-  const allOnPage = jobs.length > 0 && !!selected && jobs.every((j) => selected.has(j.id));
-  const someOnPage = !!selected && jobs.some((j) => selected.has(j.id));
+  const sortable = (key: JobSortKey, label: string) => (
+    <SortHeader label={label} column={key} state={filters} onSort={onSort} look="arrows" miw={MIN_WIDTH[key]} />
+  );
   return (
     <ScrollArea type="auto">
       <Table striped highlightOnHover verticalSpacing="xs" miw={960}>
         <Table.Thead>
           <Table.Tr>
             {selected && (
-              <Table.Th w={40}>
-                <Checkbox
-                  aria-label="Select all jobs on this page"
-                  checked={allOnPage}
-                  indeterminate={someOnPage && !allOnPage}
-                  onChange={(e) =>
-                    onSelect(
-                      jobs.map((j) => j.id),
-                      e.currentTarget.checked,
-                    )
-                  }
-                />
-              </Table.Th>
+              <SelectAllHeader
+                label="Select all jobs on this page"
+                ids={jobs.map((j) => j.id)}
+                isSelected={(id) => selected.has(id)}
+                onSelect={onSelect}
+              />
             )}
             {sortable('name', 'Name')}
             {sortable('status', 'Status')}
@@ -80,9 +49,8 @@ export function JobsTable({ jobs, filters, onSort, selected, onSelect, user }: P
             <Table.Th>Schedule</Table.Th>
             {sortable('lastRun', 'Last run')}
             {sortable('nextRun', 'Next run')}
-            <Table.Th w={48}>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>Notes</Table.Th>
+            <ActionsHeader w={48} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -97,14 +65,7 @@ export function JobsTable({ jobs, filters, onSort, selected, onSelect, user }: P
                   />
                 </Table.Td>
               )}
-              <Table.Td>
-                <Anchor component={Link} to={`/jobs/${job.id}`} fw={500}>
-                  {job.name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <JobStatusChip status={job.status} />
-              </Table.Td>
+              <NameAndStatusCells job={job} />
               <Table.Td>{job.customer.name}</Table.Td>
               <Table.Td>
                 {job.source ? job.source.name : '—'}
@@ -128,33 +89,17 @@ export function JobsTable({ jobs, filters, onSort, selected, onSelect, user }: P
                 <Text size="sm">{job.scheduleText}</Text>
               </Table.Td>
               <Table.Td>
-                {job.lastRun ? (
-                  <Group gap={6} wrap="nowrap">
-                    <Anchor component={Link} to={`/runs/${job.lastRun.id}`} aria-label={`Last run #${job.lastRun.id}`}>
-                      <RunStatusChip status={job.lastRun.status} />
-                    </Anchor>
-                    <Tooltip label={formatDateTime(job.lastRun.finishedAt ?? job.lastRun.queuedAt)}>
-                      <Text size="xs" c="dimmed">
-                        {formatRelative(job.lastRun.finishedAt ?? job.lastRun.queuedAt)}
-                      </Text>
-                    </Tooltip>
-                  </Group>
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    Never
-                  </Text>
-                )}
+                <LastRunCell run={job.lastRun} none="Never" />
               </Table.Td>
               <Table.Td>
-                {job.nextRunAt ? (
-                  <Tooltip label={formatDateTime(job.nextRunAt)}>
-                    <Text size="sm">{formatRelative(job.nextRunAt)}</Text>
-                  </Tooltip>
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    —
-                  </Text>
-                )}
+                <RelativeTime at={job.nextRunAt} none="—" />
+              </Table.Td>
+              <Table.Td>
+                {/* 💬 open remark, 🎫 open ticket (issue 5; absent on older servers). */}
+                <ReviewIndicators
+                  hasOpenRemark={(job as JobWithIndicators).hasOpenRemark}
+                  hasOpenTicket={(job as JobWithIndicators).hasOpenTicket}
+                />
               </Table.Td>
               <Table.Td>
                 <JobActionsMenu job={job} user={user} />
@@ -164,5 +109,21 @@ export function JobsTable({ jobs, filters, onSort, selected, onSelect, user }: P
         </Table.Tbody>
       </Table>
     </ScrollArea>
+  );
+}
+
+/** The first cells of a job's row: its name (a link to its page) and its status. */
+export function NameAndStatusCells({ job }: { job: Pick<Job, 'id' | 'name' | 'status'> }) {
+  return (
+    <>
+      <Table.Td>
+        <Anchor component={Link} to={`/jobs/${job.id}`} fw={500}>
+          {job.name}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>
+        <JobStatusChip status={job.status} />
+      </Table.Td>
+    </>
   );
 }

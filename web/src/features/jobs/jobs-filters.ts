@@ -55,10 +55,17 @@ export function filtersToSearch(f: JobsFilters): URLSearchParams {
   return out;
 }
 
-/** The API request for these filters (backup jobs only: system jobs get their own screen). */
-export function jobsApiPath(f: JobsFilters, pageSize = PAGE_SIZE): string {
+/**
+ * The API request for these filters: backup jobs unless another kind is asked for (system jobs
+ * get their own screen), the archived ones instead of the others on request.
+ */
+export function jobsApiPath(
+  f: Pick<JobsFilters, 'page' | 'statuses' | 'q' | 'customerId'> & { sort: string; order: string },
+  pageSize = PAGE_SIZE,
+  x: { kind: string; archived: boolean } = { kind: 'backup', archived: false },
+): string {
   return `/api/jobs${qs({
-    kind: 'backup',
+    kind: x.kind,
     sort: f.sort,
     order: f.order,
     page: f.page,
@@ -66,6 +73,7 @@ export function jobsApiPath(f: JobsFilters, pageSize = PAGE_SIZE): string {
     status: f.statuses.join(','),
     q: f.q.trim(),
     customerId: f.customerId,
+    archived: x.archived ? true : undefined,
   })}`;
 }
 

@@ -74,6 +74,13 @@ export function useJobActions() {
         () => post<Job>(`/api/jobs/${job.id}/archive`),
         () => `${job.name} is hidden from the list; its history and backups are kept.`,
       ),
+    unarchive: (job: JobRef) =>
+      act(
+        'Job restored from the archive',
+        () => post<Job>(`/api/jobs/${job.id}/unarchive`),
+        (updated) =>
+          `${job.name} is back in the jobs list${updated.enabled ? ' and runs on its schedule again' : ' (still disabled)'}.`,
+      ),
     /** Throws, so the confirmation dialog can show why (e.g. 409 while a run is active). */
     remove: async (job: JobRef) => {
       const result = await del<{ deleted: boolean; backupsKept: number }>(`/api/jobs/${job.id}`);

@@ -5,7 +5,7 @@ import { RUN_STATUS_OPTIONS } from '../../components/StatusChip';
 import { PAGE_SIZE, readFilters, toQuery, writeFilters, type HistoryFilters } from './history-params';
 import { useRuns, type RunSort } from './run-queries';
 import { RunsTable } from './RunsTable';
-import { nextSort } from './SortHeader';
+import { nextSort } from '../../components/SortHeader';
 
 /** Dates and durations are most useful newest/longest first; names and statuses A→Z. */
 const FIRST_ORDER: Record<RunSort, 'asc' | 'desc'> = {

@@ -4,7 +4,7 @@ import type { Run } from '../../api/types';
 import { RunStatusChip } from '../../components/StatusChip';
 import { formatBytes, formatDateTime, formatDuration } from '../../components/format';
 import type { RunSort } from './run-queries';
-import { SortHeader, type SortState } from './SortHeader';
+import { SortHeader, type SortState } from '../../components/SortHeader';
 
 const TRIGGER: Record<string, string> = {
   schedule: 'Schedule',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Run, Step } from '../../api/types';
 import { localDayIso, readFilters, toQuery, writeFilters } from './history-params';
 import { currentStepIndex, stepLabel } from './run-steps-logic';
-import { nextSort } from './SortHeader';
+import { nextSort } from '../../components/SortHeader';
 
 describe('History filters in the address bar', () => {
   it('reads what it writes, and ignores what it does not understand', () => {

@@ -1,18 +1,4 @@
-import {
-  Alert,
-  Button,
-  Code,
-  Group,
-  Loader,
-  Modal,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
-import { SettingsForm } from './SettingsForm';
+import { Button, Code, Group, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconPlus } from '@tabler/icons-react';
@@ -20,7 +6,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { post } from '../../api/client';
 import type { EncryptionProfile } from '../../api/types';
+import { DataTable, ListState } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format';
+import { FormButtons, FormFrame, FormModal, useFormError } from '../../components/FormModal';
 import { can, useMe } from '../auth/session';
 import { ExportKeyModal } from './ExportKeyModal';
 import { applyApiError, prefixed } from './form-errors';
@@ -48,58 +36,46 @@ export function EncryptionTab() {
         Backups of jobs with an encryption profile are encrypted with its key (AES-256-GCM). Keep an exported copy of
         every key somewhere safe: without it, its backups cannot be read.
       </Text>
-      {profiles.error && (
-        <Alert color="red" role="alert">
-          {profiles.error.message}
-        </Alert>
-      )}
-      {profiles.isLoading ? (
-        <Loader />
-      ) : !profiles.data?.length ? (
-        <Text c="dimmed">No encryption profiles yet.</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Key id</Table.Th>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {profiles.data.map((p) => (
-                <Table.Tr key={p.id}>
-                  <Table.Td fw={500}>{p.name}</Table.Td>
-                  <Table.Td>
-                    <Code>{p.keyId}</Code>
-                  </Table.Td>
-                  <Table.Td>{customerName(p.customerId)}</Table.Td>
-                  <Table.Td>{formatDateTime(p.createdAt)}</Table.Td>
-                  <Table.Td>
-                    {can(me.data, 'admin') && (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="orange"
-                        leftSection={<IconKey size={14} />}
-                        onClick={() => setExporting(p)}
-                      >
-                        Export key
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Modal opened={creating} onClose={() => setCreating(false)} title="New encryption profile" size="lg">
-        {creating && <ProfileForm onDone={() => setCreating(false)} />}
-      </Modal>
+      <ListState
+        error={profiles.error}
+        loading={profiles.isLoading}
+        empty={!profiles.data?.length}
+        emptyText="No encryption profiles yet."
+      >
+        <DataTable
+          minWidth={640}
+          striped
+          verticalSpacing="sm"
+          head={['Name', 'Key id', 'Customer', 'Created', 'Actions']}
+        >
+          {(profiles.data ?? []).map((p) => (
+            <Table.Tr key={p.id}>
+              <Table.Td fw={500}>{p.name}</Table.Td>
+              <Table.Td>
+                <Code>{p.keyId}</Code>
+              </Table.Td>
+              <Table.Td>{customerName(p.customerId)}</Table.Td>
+              <Table.Td>{formatDateTime(p.createdAt)}</Table.Td>
+              <Table.Td>
+                {can(me.data, 'admin') && (
+                  <Button
+                    size="xs"
+                    variant="light"
+                    color="orange"
+                    leftSection={<IconKey size={14} />}
+                    onClick={() => setExporting(p)}
+                  >
+                    Export key
+                  </Button>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
+      </ListState>
+      <FormModal opened={creating} onClose={() => setCreating(false)} title="New encryption profile" size="lg">
+        <ProfileForm onDone={() => setCreating(false)} />
+      </FormModal>
       <ExportKeyModal profile={exporting} onClose={() => setExporting(null)} />
     </Stack>
   );
@@ -109,7 +85,7 @@ function ProfileForm({ onDone }: { onDone: () => void }) {
   const qc = useQueryClient();
   const customers = useCustomers();
   const options = customerOptions(customers.data);
-  const [formError, setFormError] = useState<string | null>(null);
+  const formError = useFormError();
   const form = useForm({ initialValues: { name: '', customerId: defaultCustomerId(customers.data), key: '' } });
   const firstCustomer = defaultCustomerId(customers.data);
   useEffect(() => {
@@ -137,17 +113,11 @@ function ProfileForm({ onDone }: { onDone: () => void }) {
         form.setFieldError('key', rest);
         rest = null;
       }
-      setFormError(rest);
+      formError.setError(rest);
     },
   });
   return (
-    <SettingsForm
-      onSubmit={form.onSubmit((v) => {
-        setFormError(null);
-        save.mutate(v);
-      })}
-      error={formError}
-    >
+    <FormFrame onSubmit={form.onSubmit(formError.attempt(save.mutate))} error={formError.error}>
       <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
       <Select label="Customer" data={options} allowDeselect={false} {...form.getInputProps('customerId')} />
       <Textarea
@@ -161,14 +131,7 @@ function ProfileForm({ onDone }: { onDone: () => void }) {
         styles={{ input: { fontFamily: 'monospace' } }}
         {...form.getInputProps('key')}
       />
-      <Group justify="flex-end">
-        <Button variant="default" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={save.isPending}>
-          Save
-        </Button>
-      </Group>
-    </SettingsForm>
+      <FormButtons onCancel={onDone} loading={save.isPending} />
+    </FormFrame>
   );
 }

@@ -3,6 +3,7 @@ import { IconAlertTriangle, IconDownload } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { post } from '../../api/client';
 import type { EncryptionProfile } from '../../api/types';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /**
  * Export of a profile's key as a recovery kit: a warning first, the key only after the admin
@@ -34,11 +35,7 @@ export function ExportKeyModal({ profile, onClose }: { profile: EncryptionProfil
           Anyone with this key can read every backup encrypted with it. Store it offline, in a password manager or a
           safe, and never send it by e-mail or chat. This export is recorded in the audit log.
         </Alert>
-        {exportKit.error && (
-          <Alert color="red" role="alert">
-            {exportKit.error.message}
-          </Alert>
-        )}
+        <ErrorAlert error={exportKit.error} />
         {kit ? (
           <>
             <Text size="sm">

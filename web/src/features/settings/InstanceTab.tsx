@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, NumberInput, Select, Stack, Text } from '@mantine/core';
+import { Button, Group, Loader, NumberInput, Select, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -7,16 +7,12 @@ import { patch } from '../../api/client';
 import { can, useMe } from '../auth/session';
 import { applyApiError, prefixed } from './form-errors';
 import { timeZones, useInstanceSettings, type InstanceSettings } from './queries';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** Instance settings: max concurrent runs, default time zone, catch-up window. */
 export function InstanceTab() {
   const settings = useInstanceSettings();
-  if (settings.error)
-    return (
-      <Alert color="red" role="alert">
-        {settings.error.message}
-      </Alert>
-    );
+  if (settings.error) return <ErrorAlert error={settings.error} />;
   if (!settings.data) return <Loader />;
   return <InstanceForm current={settings.data} />;
 }
@@ -65,11 +61,7 @@ function InstanceForm({ current }: { current: InstanceSettings }) {
             Only installation administrators change these settings.
           </Text>
         )}
-        {formError && (
-          <Alert color="red" role="alert">
-            {formError}
-          </Alert>
-        )}
+        <ErrorAlert error={formError} />
         <NumberInput
           label="Max concurrent runs"
           description="Runs executing at the same time on this installation"

@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Select, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { patch, post } from '../../api/client';
 import type { Resource } from '../../api/types';
+import { FormButtons, FormFrame, FormModal, useFormError } from '../../components/FormModal';
 import { ConfigField } from './ConfigField';
 import { applyApiError, prefixed } from './form-errors';
 import { customerOptions, defaultCustomerId, useCustomers } from './queries';
@@ -46,14 +47,14 @@ export function ResourceFormModal({
   onClose: () => void;
 }) {
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={resource ? `Edit ${what.noun} ${resource.name}` : `New ${what.noun}`}
       size="lg"
     >
-      {opened && <ResourceForm key={resource?.id ?? 'new'} what={what} resource={resource} onDone={onClose} />}
-    </Modal>
+      <ResourceForm key={resource?.id ?? 'new'} what={what} resource={resource} onDone={onClose} />
+    </FormModal>
   );
 }
 
@@ -71,7 +72,7 @@ function ResourceForm({
   const options = customerOptions(customers.data, resource?.customerId);
   const firstKind = kindOptions(what.type)[0]?.value ?? '';
   const kind0 = resource?.kind ?? firstKind;
-  const [formError, setFormError] = useState<string | null>(null);
+  const formError = useFormError();
   const form = useForm<Values>({
     initialValues: {
       name: resource?.name ?? '',
@@ -107,7 +108,7 @@ function ResourceForm({
     onError: (err) => {
       if (err instanceof FieldInputError) {
         form.setFieldError(`config.${err.key}`, err.message);
-        setFormError(null);
+        formError.setError(null);
         return;
       }
       const toField = prefixed(what.entity, { name: 'name', kind: 'kind', customer: 'customerId' }, true);
@@ -117,64 +118,44 @@ function ResourceForm({
         form.setFieldError('name', rest);
         rest = null;
       }
-      setFormError(rest);
+      formError.setError(rest);
     },
   });
 
   return (
-    <form
-      onSubmit={form.onSubmit((v) => {
-        setFormError(null);
-        save.mutate(v);
-      })}
-      noValidate
-    >
-      <Stack>
-        {formError && (
-          <Alert color="red" role="alert">
-            {formError}
-          </Alert>
-        )}
-        <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
-        <Select
-          label="Customer"
-          data={options}
-          allowDeselect={false}
-          disabled={!!resource}
-          description={resource ? 'A resource stays with its customer' : undefined}
-          {...form.getInputProps('customerId')}
+    <FormFrame onSubmit={form.onSubmit(formError.attempt(save.mutate))} error={formError.error} noValidate>
+      <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+      <Select
+        label="Customer"
+        data={options}
+        allowDeselect={false}
+        disabled={!!resource}
+        description={resource ? 'A resource stays with its customer' : undefined}
+        {...form.getInputProps('customerId')}
+      />
+      <Select
+        label="Type"
+        data={kindOptions(what.type)}
+        allowDeselect={false}
+        disabled={!!resource}
+        {...form.getInputProps('kind')}
+        onChange={(k) => {
+          if (!k) return;
+          form.setFieldValue('kind', k);
+          form.setFieldValue('config', initialConfig(kindDef(what.type, k)));
+          form.clearErrors();
+        }}
+      />
+      {def?.fields.map((f) => (
+        <ConfigField
+          key={`${form.values.kind}.${f.key}`}
+          field={f}
+          input={form.getInputProps(`config.${f.key}`)}
+          stored={!!resource?.hasSecret[f.key]}
         />
-        <Select
-          label="Type"
-          data={kindOptions(what.type)}
-          allowDeselect={false}
-          disabled={!!resource}
-          {...form.getInputProps('kind')}
-          onChange={(k) => {
-            if (!k) return;
-            form.setFieldValue('kind', k);
-            form.setFieldValue('config', initialConfig(kindDef(what.type, k)));
-            form.clearErrors();
-          }}
-        />
-        {def?.fields.map((f) => (
-          <ConfigField
-            key={`${form.values.kind}.${f.key}`}
-            field={f}
-            input={form.getInputProps(`config.${f.key}`)}
-            stored={!!resource?.hasSecret[f.key]}
-          />
-        ))}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      ))}
+      <FormButtons onCancel={onDone} loading={save.isPending} />
+    </FormFrame>
   );
 }
 

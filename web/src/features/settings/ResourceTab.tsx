@@ -1,11 +1,13 @@
-import { ActionIcon, Alert, Badge, Button, Group, Loader, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconCheck, IconPencil, IconPlus, IconTrash, IconX } from '@tabler/icons-react';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { IconCheck, IconPlus, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del, post } from '../../api/client';
 import type { Resource } from '../../api/types';
+import { DataTable, ListState } from '../../components/DataTable';
+import { DeleteAction, EditAction } from '../../components/IconAction';
 import { can, useMe } from '../auth/session';
-import { ConfirmModal } from './ConfirmModal';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { useCustomers, useResources } from './queries';
 import { kindDef } from './resource-kinds';
 import { ResourceFormModal, type ResourceNoun } from './ResourceFormModal';
@@ -62,90 +64,61 @@ export function ResourceTab(props: ResourceTabProps) {
           </Button>
         </Group>
       )}
-      {list.error && (
-        <Alert color="red" role="alert">
-          {list.error.message}
-        </Alert>
-      )}
-      {list.isLoading ? (
-        <Loader />
-      ) : !list.data?.length ? (
-        <Text c="dimmed">No {noun}s yet.</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped highlightOnHover verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Settings</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.map((r) => {
-                const def = kindDef(type, r.kind);
-                const result = results[r.id];
-                const testing = runTest.isPending && runTest.variables?.id === r.id;
-                return (
-                  <Table.Tr key={r.id}>
-                    <Table.Td fw={500}>{r.name}</Table.Td>
-                    <Table.Td>{def?.label ?? r.kind}</Table.Td>
-                    <Table.Td>{customerName(r.customerId)}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                        {def?.summary(r.config) ?? ''}
+      <ListState error={list.error} loading={list.isLoading} empty={!list.data?.length} emptyText={`No ${noun}s yet.`}>
+        <DataTable
+          minWidth={720}
+          striped
+          highlightOnHover
+          verticalSpacing="sm"
+          head={['Name', 'Type', 'Customer', 'Settings', 'Actions']}
+        >
+          {(list.data ?? []).map((r) => {
+            const def = kindDef(type, r.kind);
+            const result = results[r.id];
+            const testing = runTest.isPending && runTest.variables?.id === r.id;
+            return (
+              <Table.Tr key={r.id}>
+                <Table.Td fw={500}>{r.name}</Table.Td>
+                <Table.Td>{def?.label ?? r.kind}</Table.Td>
+                <Table.Td>{customerName(r.customerId)}</Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                    {def?.summary(r.config) ?? ''}
+                  </Text>
+                  {Object.values(r.hasSecret).some(Boolean) && (
+                    <Badge size="xs" variant="outline" color="gray">
+                      credentials stored
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs" wrap="nowrap">
+                    {test && writable && (
+                      <Button size="xs" variant="light" loading={testing} onClick={() => runTest.mutate(r)}>
+                        {test.label}
+                      </Button>
+                    )}
+                    {writable && (
+                      <>
+                        <EditAction label={`Edit ${r.name}`} onClick={() => open(r)} />
+                        <DeleteAction label={`Delete ${r.name}`} onClick={() => setDeleting(r)} />
+                      </>
+                    )}
+                  </Group>
+                  {result && (
+                    <Group gap={4} mt={4} wrap="nowrap" role="status">
+                      {result.ok ? <IconCheck size={14} color="green" /> : <IconX size={14} color="red" />}
+                      <Text size="xs" c={result.ok ? 'green' : 'red'}>
+                        {result.ok ? 'OK' : 'Failed'}: {result.message}
                       </Text>
-                      {Object.values(r.hasSecret).some(Boolean) && (
-                        <Badge size="xs" variant="outline" color="gray">
-                          credentials stored
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        {test && writable && (
-                          <Button size="xs" variant="light" loading={testing} onClick={() => runTest.mutate(r)}>
-                            {test.label}
-                          </Button>
-                        )}
-                        {writable && (
-                          <>
-                            <Tooltip label="Edit">
-                              <ActionIcon variant="subtle" aria-label={`Edit ${r.name}`} onClick={() => open(r)}>
-                                <IconPencil size={16} />
-                              </ActionIcon>
-                            </Tooltip>
-                            <Tooltip label="Delete">
-                              <ActionIcon
-                                variant="subtle"
-                                color="red"
-                                aria-label={`Delete ${r.name}`}
-                                onClick={() => setDeleting(r)}
-                              >
-                                <IconTrash size={16} />
-                              </ActionIcon>
-                            </Tooltip>
-                          </>
-                        )}
-                      </Group>
-                      {result && (
-                        <Group gap={4} mt={4} wrap="nowrap" role="status">
-                          {result.ok ? <IconCheck size={14} color="green" /> : <IconX size={14} color="red" />}
-                          <Text size="xs" c={result.ok ? 'green' : 'red'}>
-                            {result.ok ? 'OK' : 'Failed'}: {result.message}
-                          </Text>
-                        </Group>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </DataTable>
+      </ListState>
       <ResourceFormModal what={props} resource={editing} opened={formOpen} onClose={() => setFormOpen(false)} />
       <ConfirmModal
         opened={!!deleting}

@@ -1,21 +1,32 @@
-import { Stack, Tabs, Title } from '@mantine/core';
+import { Anchor, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import {
   IconAdjustments,
   IconBell,
-  IconBuilding,
   IconDatabase,
   IconKey,
+  IconMail,
+  IconListSearch,
   IconServer,
   IconUsers,
 } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
-import { Navigate, useNavigate, useParams } from 'react-router-dom';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
 import { can, useMe } from '../auth/session';
-import { CustomersTab } from './CustomersTab';
 import { EncryptionTab } from './EncryptionTab';
 import { InstanceTab } from './InstanceTab';
 import { ResourceTab } from './ResourceTab';
 import { UsersTab } from './UsersTab';
+
+// E-mail report monitoring's settings load only when their tab is opened.
+const MailImportersTab = lazy(() => import('../mail-settings/MailImportersTab'));
+const ParsersTab = lazy(() => import('../parsers/ParsersTab'));
+
+/** The panel of a lazily loaded tab: a loader until its code is there. */
+const whenLoaded = (Tab: ComponentType) => () => (
+  <Suspense fallback={<Loader />}>
+    <Tab />
+  </Suspense>
+);
 
 interface TabDef {
   value: string;
@@ -61,7 +72,18 @@ const TABS: TabDef[] = [
       />
     ),
   },
-  { value: 'customers', label: 'Customers', icon: <IconBuilding size={16} />, panel: () => <CustomersTab /> },
+  {
+    value: 'mail-import',
+    label: 'Mail import',
+    icon: <IconMail size={16} />,
+    panel: whenLoaded(MailImportersTab),
+  },
+  {
+    value: 'parsers',
+    label: 'Parsers',
+    icon: <IconListSearch size={16} />,
+    panel: whenLoaded(ParsersTab),
+  },
   { value: 'users', label: 'Users', icon: <IconUsers size={16} />, adminOnly: true, panel: () => <UsersTab /> },
   { value: 'instance', label: 'Instance', icon: <IconAdjustments size={16} />, panel: () => <InstanceTab /> },
 ];
@@ -75,10 +97,19 @@ export default function SettingsPage() {
   const tabs = TABS.filter((t) => !t.adminOnly || isAdmin);
   const current = (params['*'] ?? '').split('/')[0] ?? '';
   const active = tabs.find((t) => t.value === current);
+  // Customers moved to their own page; old links to the former tab land there.
+  if (current === 'customers') return <Navigate to="/customers" replace />;
   if (!active) return <Navigate to="/settings/sources" replace />;
   return (
     <Stack>
       <Title order={2}>Settings</Title>
+      <Text size="sm" c="dimmed">
+        Customers are managed on the{' '}
+        <Anchor component={Link} to="/customers" size="sm">
+          Customers page
+        </Anchor>
+        .
+      </Text>
       <Tabs value={active.value} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
         <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto' }}>
           {tabs.map((t) => (

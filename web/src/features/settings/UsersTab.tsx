@@ -1,11 +1,8 @@
 import {
-  Alert,
   Badge,
   Button,
   Checkbox,
   Group,
-  Loader,
-  Modal,
   MultiSelect,
   PasswordInput,
   Select,
@@ -13,7 +10,6 @@ import {
   Table,
   TextInput,
 } from '@mantine/core';
-import { SettingsForm } from './SettingsForm';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
@@ -21,6 +17,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { post } from '../../api/client';
 import type { User } from '../../api/types';
+import { DataTable, ListState } from '../../components/DataTable';
+import { FormButtons, FormFrame, FormModal, useFormError } from '../../components/FormModal';
 import { applyApiError, prefixed } from './form-errors';
 import { customerOptions, useCustomers, useUsers } from './queries';
 
@@ -44,44 +42,26 @@ export function UsersTab() {
           New user
         </Button>
       </Group>
-      {users.error && (
-        <Alert color="red" role="alert">
-          {users.error.message}
-        </Alert>
-      )}
-      {users.isLoading ? (
-        <Loader />
-      ) : (
-        <Table.ScrollContainer minWidth={520}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>User name</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Customers</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {(users.data ?? []).map((u) => (
-                <Table.Tr key={u.id ?? u.username}>
-                  <Table.Td fw={500}>{u.username}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={u.role === 'admin' ? 'red' : 'blue'}>
-                      {u.role}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {u.allCustomers ? 'All customers' : u.customerIds.map(customerName).join(', ') || 'None yet'}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Modal opened={creating} onClose={() => setCreating(false)} title="New user">
-        {creating && <UserForm onDone={() => setCreating(false)} />}
-      </Modal>
+      <ListState error={users.error} loading={users.isLoading}>
+        <DataTable minWidth={520} striped verticalSpacing="sm" head={['User name', 'Role', 'Customers']}>
+          {(users.data ?? []).map((u) => (
+            <Table.Tr key={u.id ?? u.username}>
+              <Table.Td fw={500}>{u.username}</Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={u.role === 'admin' ? 'red' : 'blue'}>
+                  {u.role}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                {u.allCustomers ? 'All customers' : u.customerIds.map(customerName).join(', ') || 'None yet'}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
+      </ListState>
+      <FormModal opened={creating} onClose={() => setCreating(false)} title="New user">
+        <UserForm onDone={() => setCreating(false)} />
+      </FormModal>
     </Stack>
   );
 }
@@ -89,7 +69,7 @@ export function UsersTab() {
 function UserForm({ onDone }: { onDone: () => void }) {
   const qc = useQueryClient();
   const customers = useCustomers();
-  const [formError, setFormError] = useState<string | null>(null);
+  const formError = useFormError();
   const form = useForm({
     initialValues: { username: '', password: '', role: 'viewer', allCustomers: false, customerIds: [] as string[] },
     validate: {
@@ -118,17 +98,11 @@ function UserForm({ onDone }: { onDone: () => void }) {
         form.setFieldError('password', rest);
         rest = null;
       }
-      setFormError(rest);
+      formError.setError(rest);
     },
   });
   return (
-    <SettingsForm
-      onSubmit={form.onSubmit((v) => {
-        setFormError(null);
-        save.mutate(v);
-      })}
-      error={formError}
-    >
+    <FormFrame onSubmit={form.onSubmit(formError.attempt(save.mutate))} error={formError.error}>
       <TextInput label="User name" autoComplete="off" data-autofocus {...form.getInputProps('username')} />
       <PasswordInput
         label="Password"
@@ -146,14 +120,7 @@ function UserForm({ onDone }: { onDone: () => void }) {
           {...form.getInputProps('customerIds')}
         />
       )}
-      <Group justify="flex-end">
-        <Button variant="default" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={save.isPending}>
-          Save
-        </Button>
-      </Group>
-    </SettingsForm>
+      <FormButtons onCancel={onDone} loading={save.isPending} />
+    </FormFrame>
   );
 }
