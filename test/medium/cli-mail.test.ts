@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -94,6 +95,23 @@ describe('keepwatch mail parse (offline)', () => {
     );
     expect(lines[2]).toMatch(/^note\.eml\s+-.*not recognised/);
     expect(r.stdout).toContain('db01 failed: Error: snapshot failed');
+  });
+
+  it('runs as ./bin/keepwatch, the command the README gives, from a fresh checkout', async () => {
+    // Through the shell, exactly as typed: the launcher must be an executable file in the
+    // repository, not a symlink that a checkout may turn into a text file.
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        path.join(REPO, 'bin', 'keepwatch'),
+        ['mail', 'parse', path.join(dir, 'failed.eml'), '--json'],
+        { cwd: REPO, env: { PATH: process.env.PATH, HOME: '/nonexistent', NO_COLOR: '1' } },
+        (error, stdout, stderr) =>
+          error && typeof error.code !== 'number' ? reject(error) : resolve({ code: error ? 1 : 0, stdout, stderr }),
+      );
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ parser: 'veeam-br', jobName: 'CLI Nightly', status: 'failed' }]);
   });
 });
 
