@@ -35,6 +35,7 @@ const OWN: Record<string, { folder: string; parsers: ReportParser[]; expected: R
       'hbs-backup-success-en.eml': 'qnap-hbs',
       'hbs-backup-failed-de.eml': 'qnap-hbs',
       'hbs-sync-warning-fr.eml': 'qnap-hbs',
+      'hbs-backup-success-it.eml': 'qnap-hbs',
     },
   },
   duplicati: {

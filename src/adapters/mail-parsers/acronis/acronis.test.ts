@@ -99,6 +99,52 @@ const cases: Record<string, ExpectedReport> = {
     details: { backupSizeBytes: 830 * 1024 ** 2, location: 'Cloud storage', product: 'Acronis Cyber Backup 12.5' },
     message: null,
   },
+  // Cyber Protect Cloud alerts: the facts are in the subject, the body has no times.
+  'cloud-failed-machine.eml': {
+    ...base,
+    jobName: 'NAS backup',
+    status: 'failed',
+    objects: [
+      {
+        name: 'DENTAL-PC04',
+        type: 'Machine',
+        status: 'failed',
+        message: 'Cannot connect to the machine where network share is located.',
+      },
+    ],
+    startedAt: null,
+    endedAt: null,
+    details: { device: 'DENTAL-PC04', group: 'Example IT Services > Example Dental', account: 'admin-dental' },
+    message: 'Cannot connect to the machine where network share is located.',
+  },
+  'cloud-succeeded-resource.eml': {
+    ...base,
+    // The plan name keeps its own brackets.
+    jobName: 'SharePoint sites to Cloud storage (4)',
+    status: 'success',
+    objects: [{ name: 'Kanzlei Müller', type: 'Resource', status: 'success', message: null }],
+    startedAt: null,
+    endedAt: null,
+    details: { device: 'Kanzlei Müller', group: 'Kanzlei Müller', account: 'Kanzlei Müller' },
+    message: null,
+  },
+  'cloud-warnings-resource.eml': {
+    ...base,
+    jobName: 'Microsoft Teams to Cloud storage (6)',
+    status: 'warning',
+    objects: [
+      {
+        name: 'Cabinet Dupré',
+        type: 'Resource',
+        status: 'warning',
+        message: 'Some items were skipped during the backup. Check the activity details for the list of skipped items.',
+      },
+    ],
+    startedAt: null,
+    endedAt: null,
+    details: { device: 'Cabinet Dupré', group: 'Example IT Services > Cabinet Dupré', account: 'Cabinet Dupré' },
+    message: 'Some items were skipped during the backup. Check the activity details for the list of skipped items.',
+  },
 };
 
 describeFixtures('Acronis fixtures', 'acronis', parsers, cases);
@@ -109,6 +155,40 @@ describe('Acronis parser stays away from other mails', () => {
   it('needs an Acronis marker, not just a "Backup succeeded" line', () => {
     expect(parsers[0]!.matches(blankMail({ text: 'Backup succeeded\n\nDevice: PC1' }))).toBe(false);
     expect(parsers[0]!.matches(blankMail({ text: 'Your Acronis licence expires in 30 days.' }))).toBe(false);
+  });
+});
+
+describe('Acronis Cyber Protect Cloud subjects', () => {
+  const cloudMail = (subject: string, html: string) =>
+    blankMail({ from: 'noreply-abc@cloud.acronis.com', subject, html, text: '' });
+
+  it('refuses the daily status report, which lists active alerts rather than one backup', () => {
+    const mail = cloudMail(
+      'DAILY STATUS REPORT ON Jan 16, 2024, 4:40:25 PM (group: Example Dental) (Critical: 1, Error: 0, Warning: 0, Information: 0)',
+      '<p>Critical</p><p>Backup failed</p><p>Jan 16, 2024, 9:02:31 PM</p><p>Cannot connect to the machine where network share is located.</p><p>Device</p><p>DENTAL-PC04</p>',
+    );
+    expect(parsers[0]!.matches(mail)).toBe(true);
+    expect(() => parsers[0]!.parse(mail)).toThrow(/daily status report/);
+  });
+
+  it('recognises a re-branded sender by the subject shape and falls back to the subject result', () => {
+    const mail = blankMail({
+      from: 'backup@msp.example.net',
+      subject: 'BACKUP FAILED (group: Client)(backup account: op)(machine: PC-7)(plan: Files (daily))',
+      html: '<p>Backup failed</p><p>PC-7</p><p>The cloud storage is temporarily unavailable.</p><p>Show details</p><p>Plan name</p><p>Files (daily)</p>',
+    });
+    expect(parsers[0]!.matches(mail)).toBe(true);
+    expect(parsers[0]!.parse(mail)).toMatchObject({
+      jobName: 'Files (daily)',
+      status: 'failed',
+      objects: [{ name: 'PC-7', type: 'Machine', status: 'failed' }],
+      message: 'The cloud storage is temporarily unavailable.',
+      details: { account: 'op', group: 'Client' },
+    });
+  });
+
+  it('ignores a BACKUP subject without the bracketed facts', () => {
+    expect(parsers[0]!.matches(blankMail({ subject: 'BACKUP FAILED on server', text: 'Backup failed\n' }))).toBe(false);
   });
 });
 

@@ -72,6 +72,34 @@ describe('qnap-hbs', () => {
     });
   });
 
+  it('reads an Italian notification (labels as quoted in public mail-parsing code, <br> lines)', async () => {
+    const mail = await load('hbs-backup-success-it.eml');
+    expect(mail.subject).toBe('[Info][Hybrid Backup Sync] Notifica dal dispositivo: NAS-UFFICIO');
+    expect(hbsParser.matches(mail)).toBe(true);
+    expect(hbsParser.parse(mail)).toEqual({
+      software: 'QNAP Hybrid Backup Sync',
+      type: 'Backup Job',
+      jobName: 'Archivio Ufficio',
+      status: 'success',
+      objects: [],
+      startedAt: null,
+      endedAt: utc('2024-09-18T21:00:36'),
+      details: {
+        nas: 'NAS-UFFICIO',
+        severity: 'Informazioni',
+        category: 'Job Status',
+        event: '[Hybrid Backup Sync] Finished Backup job: "Archivio Ufficio".',
+      },
+      message: null,
+    });
+  });
+
+  it('takes an Italian error severity as a failure when the wording is unfamiliar', () => {
+    const mail = notification('[Hybrid Backup Sync] Backup job: "Nightly" ended.', 'Errore');
+    mail.text = mail.text.replace('Severity:', 'Gravità:');
+    expect(hbsParser.parse(mail)).toMatchObject({ jobName: 'Nightly', status: 'failed' });
+  });
+
   it('recognises a start notice but refuses to read it as a result', () => {
     const mail = notification('[Hybrid Backup Sync] Started Sync job: "QNAP Dropbox".');
     expect(hbsParser.matches(mail)).toBe(true);

@@ -7,14 +7,16 @@ import { statusFromWord } from '../common/report-values.js';
  * Nightly-C2 on NAS01 has completed.", "Sicherungsaufgabe X auf NAS-BUERO ist fehlgeschlagen.",
  * "La tâche de sauvegarde X sur NAS01 a échoué." — then "Label: value" lines (or a table) and a
  * closing. The sentence is the reliable part across DSM versions and languages, so both parsers
- * start from it.
+ * start from it. Active Backup for Business also puts it in the subject after "Active Backup for
+ * Business - " (Italian "attività di backup X su NAS completata", Danish "backupopgave X på NAS er
+ * fuldført", as quoted in public mail-monitoring code; see synology/fixtures/SOURCES.md).
  */
 
 export interface TaskSentence {
   task: string;
   host: string;
   status: ReportStatus;
-  /** Index of the sentence's line in the text. */
+  /** Index of the sentence's line in the text; -1 when it was read from the subject. */
   line: number;
 }
 
@@ -32,7 +34,26 @@ const SENTENCES: readonly RegExp[] = [
     String.raw`t[âa]che de sauvegarde\s+${NAME}\s+sur\s+(?<host>\S+?)\s+(?<outcome>s'est terminée avec succès|est terminée|a été partiellement terminée|s'est partiellement terminée|a échoué|a été annulée)`,
     'iu',
   ),
+  // Italian DSM: "L’attività di backup X su NAS è stata completata." (body), "attività di backup X
+  // su NAS completata" / "non riuscita" (subject).
+  new RegExp(
+    String.raw`attivit[àa] (?:di )?backup\s+${NAME}\s+su\s+(?<host>\S+?)\s+(?<outcome>(?:è stata |e' stata )?(?:parzialmente )?completata(?: con avvisi)?|non (?:è stata |e' stata )?completata|non (?:è )?riuscita|(?:è stata )?annullata)`,
+    'iu',
+  ),
+  // Danish DSM: "backupopgave X på NAS er fuldført" / "er delvist gennemført" (subject).
+  new RegExp(
+    String.raw`backupopgave(?:n)?\s+${NAME}\s+på\s+(?<host>\S+?)\s+(?<outcome>(?:er |blev )?(?:fuldført|delvist gennemført|mislykkedes|annulleret))`,
+    'iu',
+  ),
 ];
+
+/** Outcome words statusFromWord does not know (Italian and Danish DSM). */
+function localOutcome(outcome: string): ReportStatus | null {
+  if (/^non\b|mislykked|annull/iu.test(outcome)) return 'failed';
+  if (/parzialmente|con avvisi|delvist/iu.test(outcome)) return 'warning';
+  if (/completata|fuldført/iu.test(outcome)) return 'success';
+  return null;
+}
 
 export const SYNOLOGY_MARKER = /Synology|DiskStation|RackStation|FlashStation|Hyper Backup/i;
 export const ABB_MARKER = /Active Backup for Business/i;
@@ -47,15 +68,27 @@ export function findTaskSentence(text: string): TaskSentence | null {
       const g = m?.groups;
       if (!g) continue;
       const task = (g['b'] ?? g['q'] ?? g['dq'] ?? g['g'] ?? g['plain'] ?? '').trim();
-      const status = statusFromWord(g['outcome']);
+      const status = localOutcome(g['outcome'] ?? '') ?? statusFromWord(g['outcome']);
       if (task !== '' && g['host'] && status) return { task, host: g['host'], status, line: i };
     }
   }
   return null;
 }
 
+/**
+ * The task sentence of an Active Backup for Business subject ("[NAS01] Active Backup for Business -
+ * Backup task X on NAS01 has completed"), for mails whose body does not repeat it in a known form.
+ */
+export function subjectTaskSentence(subject: string): TaskSentence | null {
+  const at = subject.search(ABB_MARKER);
+  if (at < 0) return null;
+  const rest = subject.slice(at).replace(/^Active Backup for Business\s*[-–—:]\s*/iu, '');
+  const found = findTaskSentence(rest);
+  return found ? { ...found, line: -1 } : null;
+}
+
 const CLOSING =
-  /^(?:sincerely|best regards|regards|mit freundlichen grüßen|freundliche grüße|cordialement|bien cordialement)\b/i;
+  /^(?:sincerely|best regards|regards|mit freundlichen grüßen|freundliche grüße|cordialement|bien cordialement|cordiali saluti|da \S+$)/i;
 const LABEL_LINE = /^[^:\t]{1,40}:\s/;
 
 /**
@@ -63,6 +96,7 @@ const LABEL_LINE = /^[^:\t]{1,40}:\s/;
  * up..."), stopping at the first "Label: value" line, table row or closing; null when none.
  */
 export function explanationAfter(text: string, sentence: TaskSentence): string | null {
+  if (sentence.line < 0) return null;
   const out: string[] = [];
   for (const line of text.split('\n').slice(sentence.line + 1)) {
     if (LABEL_LINE.test(line) || line.includes('\t') || CLOSING.test(line)) break;

@@ -115,6 +115,35 @@ const cases: Record<string, ExpectedReport> = {
     details: { nas: 'NAS-BUERO', taskType: 'PC' },
     message: 'BUCHHALTUNG-PC: Das Gerät ist offline oder der Agent ist nicht verbunden.',
   },
+  // Real format quoted in public mail-monitoring code (see fixtures/SOURCES.md): no table and no
+  // task type, a device list, times in minutes with the day first.
+  'abb-pc-success-it.eml': {
+    ...abb,
+    type: 'PC/Server backup',
+    jobName: 'BCK-PC-AMMINISTRAZIONE',
+    status: 'success',
+    objects: [{ name: 'PC-AMMINISTRAZIONE', type: 'Device', status: 'success', message: null }],
+    startedAt: '2024-06-17 22:00:00',
+    endedAt: '2024-06-17 22:16:00',
+    details: { nas: 'NASBACKUP01', transferredBytes: Math.round(14.4 * GB) },
+    message: null,
+  },
+  'abb-pc-failed-it.eml': {
+    ...abb,
+    type: 'PC/Server backup',
+    jobName: 'BCK-Contabilità',
+    status: 'failed',
+    // The list gives no per-device result, so with two devices neither gets one.
+    objects: [
+      { name: 'PC-CONTABILITA-01', type: 'Device', status: null, message: null },
+      { name: 'PC-CONTABILITA-02', type: 'Device', status: null, message: null },
+    ],
+    // "03/07/2024" is day first: 3 July.
+    startedAt: '2024-07-03 01:00:00',
+    endedAt: '2024-07-03 01:05:00',
+    details: { nas: 'NASBACKUP01', transferredBytes: Math.round(120.5 * 1024 ** 2) },
+    message: null,
+  },
 };
 
 describeFixtures('Synology fixtures', 'synology', parsers, cases);
@@ -132,6 +161,37 @@ describe('Synology parsers stay away from other mails', () => {
 });
 
 describe('Synology robustness', () => {
+  it('reads an Active Backup for Business result from the subject when the body does not repeat it (Danish DSM)', () => {
+    const mail = blankMail({
+      subject:
+        'nas01.example.com Active Backup for Business - backupopgave Kontor-Default på NAS01 er delvist gennemført',
+      text: 'Startidspunkt: 2024-05-02 01:00\n',
+    });
+    const matched = parsers.filter((p) => p.matches(mail)).map((p) => p.name);
+    expect(matched).toEqual(['synology-active-backup']);
+    expect(parsers[0]!.parse(mail)).toMatchObject({
+      software: 'Synology Active Backup for Business',
+      jobName: 'Kontor-Default',
+      status: 'warning',
+      objects: [],
+      details: { nas: 'NAS01' },
+      message: null,
+    });
+  });
+
+  it('reads the Italian failure wordings of the subject and the body', () => {
+    for (const sentence of [
+      'attività di backup PC-01 su NAS01 non riuscita',
+      'L’attività di backup PC-01 su NAS01 non è stata completata.',
+      'L’attività di backup PC-01 su NAS01 è stata parzialmente completata.',
+    ]) {
+      const mail = blankMail({ subject: 'NAS01 Active Backup for Business', text: sentence });
+      const report = parsers.find((p) => p.matches(mail))!.parse(mail);
+      expect(report.jobName).toBe('PC-01');
+      expect(report.status).toBe(sentence.includes('parzialmente') ? 'warning' : 'failed');
+    }
+  });
+
   it('reads a plain-text French Hyper Backup mail and survives unreadable times', () => {
     const mail = blankMail({
       subject: '[NAS02] Tâche de sauvegarde',
