@@ -23,6 +23,7 @@ const run = (status: Run['status']): Run => ({
   rate: 0,
   error: null,
   backupIds: [],
+  cancelRequested: false,
 });
 const line = (id: number): LogLine => ({ id, at: '2025-01-01T00:00:00Z', level: 'info', message: `line ${id}` });
 const sse = (events: [string, unknown][]): string =>

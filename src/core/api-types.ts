@@ -52,6 +52,8 @@ export interface Run {
   rate: number;
   error: string | null;
   backupIds: number[];
+  /** A cancel was asked for and the run has not ended yet. */
+  cancelRequested: boolean;
 }
 
 export interface Job {
@@ -74,6 +76,8 @@ export interface Job {
   compression: { algorithm: string; level?: number } | null;
   encryptionProfile: { id: number; name: string } | null;
   timeoutSeconds: number | null;
+  /** Backup jobs: the smallest plausible dump (bytes, and compressed/raw ratio); null otherwise. */
+  sizeCheck: { minBytes: number; minRatio: number } | null;
   notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
   createdAt: string;
   updatedAt: string;

@@ -587,7 +587,8 @@ export function joinWords(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
 }
 
-const MONTH_NAMES = [
+/** English month names, January first (also used to write dates the way report e-mails do). */
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',

@@ -3,6 +3,7 @@ import type { LearnedSchedule } from '../core/schedule-inference.js';
 import { overrideLevel } from '../core/override-match.js';
 import type { RemarkWithUser } from '../db/repositories/remark.repository.js';
 import type { TicketWithScopes } from '../db/repositories/ticket.repository.js';
+import { overrideRule } from './override-apply.js';
 import type { LearnedScheduleRow, OverrideRow } from '../db/schema.js';
 
 export const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -29,21 +30,13 @@ export function learnedScheduleDto(row: LearnedScheduleRow | undefined) {
 }
 
 export function overrideDto(row: OverrideRow, createdByName?: string | null) {
+  // The API shows the matcher's own rule (one row mapping, in overrideRule), with dates as ISO text.
+  const rule = overrideRule(row);
   return {
-    id: row.id,
-    level: overrideLevel({ jobId: row.job_id, objectName: row.object_name }),
-    customerId: row.customer_id,
-    jobId: row.job_id,
-    objectName: row.object_name,
-    software: row.software,
-    backupType: row.backup_type,
-    jobNamePattern: row.job_name_pattern,
-    statuses: JSON.parse(row.statuses) as ('warning' | 'failed')[],
-    errorMatch: row.error_match,
-    errorText: row.error_text,
-    treatAsSuccess: row.treat_as_success === 1,
-    validFrom: iso(row.valid_from),
-    validUntil: iso(row.valid_until),
+    ...rule,
+    level: overrideLevel(rule),
+    validFrom: iso(rule.validFrom),
+    validUntil: iso(rule.validUntil),
     comment: row.comment,
     createdBy: userRef(row.created_by, createdByName),
     createdAt: iso(row.created_at),

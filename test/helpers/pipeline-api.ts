@@ -5,53 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Backup, Job, Run } from '../../src/core/api-types.js';
 import type { TestApp } from './test-app.js';
 
-export interface Step {
-  name: string;
-  status: string;
-}
-export interface Run {
-  id: number;
-  jobId: number;
-  operation: string;
-  status: string;
-  error: string | null;
-  step: string | null;
-  steps: Step[];
-  bytesRead: number;
-  bytesWritten: number;
-  backupIds: number[];
-  startedAt: string | null;
-  cancelRequested: boolean;
-}
-export interface Backup {
-  id: number;
-  runId: number;
-  jobId: number;
-  jobName: string;
-  key: string;
-  size: number;
-  rawSize: number;
-  sha256: string;
-  compression: string;
-  encrypted: boolean;
-  keyId: string | null;
-  createdAt: string;
-  verifiedAt: string | null;
-  pinned: boolean;
-  destination: { id: number; name: string; kind: string };
-}
-export interface Job {
-  id: number;
-  name: string;
-  kind: string;
-  status: string;
-  compression: { algorithm: string; level?: number } | null;
-  sizeCheck: { minBytes: number; minRatio: number } | null;
-  notifications: { channel: { id: number; name: string; kind: string }; condition: string }[];
-  lastRun: Run | null;
-}
+export type { Backup, Job, Run, RunStep as Step } from '../../src/core/api-types.js';
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

@@ -3,6 +3,7 @@
  * the benchmark. Each returns the raw RFC 822 bytes, as a mailbox or an upload would deliver them.
  */
 import { randomUUID } from 'node:crypto';
+import { MONTH_NAMES } from '../../src/core/schedule.js';
 
 export type Status = 'success' | 'warning' | 'failed';
 
@@ -34,22 +35,8 @@ const COLOR: Record<Status, string> = { success: '#00B050', warning: '#ffd96c', 
 const pad = (n: number) => String(n).padStart(2, '0');
 const hms = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const longDate = (d: Date) =>
-  `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${hms(d)}`;
+  `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTH_NAMES[d.getUTCMonth()]} ${d.getUTCFullYear()} ${hms(d)}`;
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

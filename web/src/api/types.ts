@@ -1,5 +1,6 @@
 /** Shapes of the Keepwatch API answers (docs/api-contract.md; /api/openapi.json is the reference). */
 import type { Customer, Job, MonitoredJobEntry, Run } from '@core/api-types';
+import type { OverrideLevel, OverrideRule } from '@core/override-match';
 
 export type RunStatus = 'queued' | 'running' | 'success' | 'warning' | 'failed' | 'timed_out' | 'cancelled' | 'missed';
 export type JobStatus = 'active' | 'disabled' | 'running' | 'failed' | 'archived';
@@ -245,9 +246,9 @@ export interface RunCheckJobDetail {
   tickets: Ticket[];
 }
 
-export type OverrideLevel = 'global' | 'job' | 'object';
-export type OverrideStatus = 'warning' | 'failed';
-export type ErrorMatch = 'contains' | 'exact' | 'starts_with' | 'ends_with';
+export type { OverrideLevel } from '@core/override-match';
+export type OverrideStatus = OverrideRule['statuses'][number];
+export type ErrorMatch = OverrideRule['errorMatch'];
 
 /** What POST /api/overrides, PATCH and "Mark as success" accept (GET /api/runs/:id/override-draft answers it). */
 export interface OverrideInput {
@@ -267,19 +268,9 @@ export interface OverrideInput {
   comment?: string;
 }
 
-export interface Override {
-  id: number;
+/** The matcher's rule (src/core/override-match.ts) as the API shows it: dates as ISO text. */
+export interface Override extends Omit<OverrideRule, 'validFrom' | 'validUntil'> {
   level: OverrideLevel;
-  customerId: number | null;
-  jobId: number | null;
-  objectName: string | null;
-  software: string | null;
-  backupType: string | null;
-  jobNamePattern: string | null;
-  statuses: OverrideStatus[];
-  errorMatch: ErrorMatch;
-  errorText: string;
-  treatAsSuccess: boolean;
   validFrom: string | null;
   validUntil: string | null;
   comment: string;

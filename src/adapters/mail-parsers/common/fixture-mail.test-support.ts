@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { MailInput, ReportObject, ReportParser, ReportStatus } from '../../../core/mail-report.js';
+import type { MailInput, ParsedReport, ReportParser } from '../../../core/mail-report.js';
 import { decodeMail } from '../decode.js';
 
 /**
@@ -60,19 +60,13 @@ export function utc(text: string): number {
   return Date.parse(`${text.replace(' ', 'T')}Z`);
 }
 
-/** What a fixture must parse to; times as zone-less "YYYY-MM-DD HH:MM:SS" read as UTC (or null). */
-export interface ExpectedReport {
-  parser: string;
-  software: string;
-  type: string | null;
-  jobName: string;
-  status: ReportStatus;
-  objects: ReportObject[];
+/**
+ * What a fixture must parse to; times as zone-less "YYYY-MM-DD HH:MM:SS" read as UTC (or null),
+ * and `details` as a subset of what the parser reports.
+ */
+export interface ExpectedReport extends Omit<ParsedReport, 'startedAt' | 'endedAt'> {
   startedAt: string | null;
   endedAt: string | null;
-  /** A subset of the details. */
-  details?: Record<string, string | number>;
-  message?: string | null;
 }
 
 /** The expected times in epoch ms, for comparing with a ParsedReport. */
